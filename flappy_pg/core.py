@@ -1,0 +1,168 @@
+"""The simulation core: Flappy Bird's physics, the one source of truth for every other part.
+
+Pure Python and numpy, no pygame. `Physics` holds the rules; each rule is plain arithmetic that
+works unchanged on Python numbers (one game, `SingleGame`) and on numpy arrays (N games advanced
+in one array step, `GameBatch`), so both drivers run the very same physics.
+
+A game's state is small: the bird's top `y` and vertical speed `vel`, the frame count `t` (pipes
+scroll at a constant speed, so every pipe's position follows from `t`), the `score`, and a 64-bit
+`key` drawn from the game's random generator at reset; pipe `i`'s gap height is a hash of
+(`key`, `i`), so a game is deterministic for a seed and any pipe can be looked up at any time.
+
+Order of one frame: the action (a flap sets the speed, else gravity), the bird moves (never below
+the ground), pipes scroll, then the crash test on the new positions (exactly what is drawn), then
+a pipe whose centre the bird's centre reached counts as passed unless the bird crashed. The sky
+has no ceiling: flaps are ignored while the bird is above `flap_ceiling` (off-screen), and pipes
+extend upwards without end, so flying over a pipe above the screen is a crash.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from flappy_pg.config import GameConfig
+
+_MASK64 = (1 << 64) - 1
+
+
+def draw_key(rng: np.random.Generator) -> int:
+    """One game's pipe-height key, drawn from its generator (the only random draw per episode)."""
+    return rng.bit_generator.random_raw()
+
+
+class Physics:
+    """The rules of the game for one `GameConfig`; every method works on numbers or arrays."""
+
+    def __init__(self, config: GameConfig):
+        c = self.config = config
+        self.lowest_y = c.ground_y - c.bird_height
+        self.ground_crash_y = c.ground_y - 1 - c.bird_height  # the bird's top at which it crashes
+        self.gap_min = c.gap_top_min
+        self.gap_choices = c.gap_top_max - c.gap_top_min + 1
+        self.pipe_offset = c.bird_x - c.pipe_width - c.first_pipe_x
+        self.pass_offset = c.bird_x + c.bird_width / 2 - c.first_pipe_x - c.pipe_width / 2
+
+    def move_bird(self, y, vel, flap):
+        """One frame of the bird: a flap (allowed below the ceiling) or gravity, then the move."""
+        c = self.config
+        flapped = flap & (y > c.flap_ceiling)
+        falling = vel + c.gravity * (vel < c.max_fall_speed)
+        vel = falling + flapped * (c.flap_speed - falling)
+        room = self.lowest_y - y
+        y = y + vel - (vel > room) * (vel - room)
+        return y, vel
+
+    def pipe_x(self, t, index):
+        """Left edge of pipe `index` at frame `t`."""
+        c = self.config
+        return c.first_pipe_x + index * c.pipe_spacing - t * c.pipe_speed
+
+    def next_pipe(self, t):
+        """Index of the first pipe whose right edge is still right of the bird's left edge."""
+        k = (t * self.config.pipe_speed + self.pipe_offset) // self.config.pipe_spacing + 1
+        return k * (k > 0)
+
+    def pipes_passed(self, t):
+        """How many pipes' centres the bird's centre has reached by frame `t`."""
+        n = (t * self.config.pipe_speed + self.pass_offset) // self.config.pipe_spacing + 1
+        return n * (n > 0)
+
+    def gap_top(self, key, index):
+        """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
+        For arrays, `key` and `index` must be uint64."""
+        z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        z = z ^ (z >> 31)
+        return self.gap_min + z % self.gap_choices
+
+    def crashed(self, y, t, next_index, next_gap):
+        """The bird's box touches the ground or overlaps the next pipe outside its gap."""
+        c = self.config
+        # `next_index` already guarantees the pipe's right edge is right of the bird's left edge.
+        in_column = self.pipe_x(t, next_index) < c.bird_x + c.bird_width
+        outside_gap = (y < next_gap) | (y + c.bird_height > next_gap + c.pipe_gap)
+        return (y >= self.ground_crash_y) | (in_column & outside_gap)
+
+
+class SingleGame:
+    """One game on Python numbers: the fast path behind the single Gymnasium env."""
+
+    def __init__(self, physics: Physics):
+        self.physics = physics
+        self.reset(0)
+
+    def reset(self, key: int) -> None:
+        c = self.physics.config
+        self.key = key
+        self.y, self.vel = float(c.bird_start_y), float(c.flap_speed)
+        self.t = self.score = 0
+        self.crashed = False
+        self._cache_gaps(0)
+
+    def _cache_gaps(self, next_index: int) -> None:
+        self.next_index = next_index
+        self.next_gap = self.physics.gap_top(self.key, next_index)
+        self.after_gap = self.physics.gap_top(self.key, next_index + 1)
+
+    def step(self, flap: bool) -> bool:
+        """Advance one frame; returns True if a pipe was passed in it."""
+        p = self.physics
+        self.y, self.vel = p.move_bird(self.y, self.vel, flap)
+        self.t += 1
+        k = p.next_pipe(self.t)
+        if k != self.next_index:
+            self._cache_gaps(k)
+        self.crashed = p.crashed(self.y, self.t, k, self.next_gap)
+        passed = not self.crashed and p.pipes_passed(self.t) > self.score
+        self.score += passed
+        return passed
+
+
+class GameBatch:
+    """N games in numpy arrays, advanced together by one `step`."""
+
+    def __init__(self, physics: Physics, num_games: int):
+        self.physics = physics
+        self.num_games = n = num_games
+        self.key = np.zeros(n, dtype=np.uint64)
+        self.y = np.zeros(n)
+        self.vel = np.zeros(n)
+        self.t = np.zeros(n, dtype=np.int64)
+        self.score = np.zeros(n, dtype=np.int64)
+        self.crashed = np.zeros(n, dtype=bool)
+        self.next_index = np.zeros(n, dtype=np.int64)
+        self.next_gap = np.zeros(n, dtype=np.int64)
+        self.after_gap = np.zeros(n, dtype=np.int64)
+
+    def reset(self, games: np.ndarray, keys: np.ndarray) -> None:
+        """Start new games in the slots `games` (indices) with pipe keys `keys`."""
+        c = self.physics.config
+        self.key[games] = keys
+        self.y[games] = c.bird_start_y
+        self.vel[games] = c.flap_speed
+        self.t[games] = 0
+        self.score[games] = 0
+        self.crashed[games] = False
+        self._cache_gaps(games, np.zeros(len(games), dtype=np.int64))
+
+    def _cache_gaps(self, games: np.ndarray, next_index: np.ndarray) -> None:
+        self.next_index[games] = next_index
+        index = next_index.astype(np.uint64)
+        key = self.key[games]
+        self.next_gap[games] = self.physics.gap_top(key, index)
+        self.after_gap[games] = self.physics.gap_top(key, index + 1)
+
+    def step(self, flap: np.ndarray) -> np.ndarray:
+        """Advance every game one frame; returns which games passed a pipe in it."""
+        p = self.physics
+        self.y, self.vel = p.move_bird(self.y, self.vel, flap)
+        self.t += 1
+        k = p.next_pipe(self.t)
+        moved_on = np.flatnonzero(k != self.next_index)
+        if moved_on.size:
+            self._cache_gaps(moved_on, k[moved_on])
+        self.crashed = p.crashed(self.y, self.t, k, self.next_gap)
+        passed = (p.pipes_passed(self.t) > self.score) & ~self.crashed
+        self.score += passed
+        return passed
