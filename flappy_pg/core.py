@@ -25,32 +25,42 @@ from flappy_pg.config import GameConfig
 _MASK64 = (1 << 64) - 1
 
 
+class ScalarOps:
+    """`minimum`, `maximum` and `where` for Python numbers, mirroring numpy's for arrays."""
+
+    minimum, maximum = min, max
+
+    @staticmethod
+    def where(condition, if_true, if_false):
+        return if_true if condition else if_false
+
+
 def draw_key(rng: np.random.Generator) -> int:
     """One game's pipe-height key, drawn from its generator (the only random draw per episode)."""
     return rng.bit_generator.random_raw()
 
 
 class Physics:
-    """The rules of the game for one `GameConfig`; every method works on numbers or arrays."""
+    """The rules of the game for one `GameConfig`. `ops` is `numpy` for a batch of games and
+    `ScalarOps` for one; everything else in the rules is plain arithmetic."""
 
-    def __init__(self, config: GameConfig):
+    def __init__(self, config: GameConfig, ops=np):
+        self.ops = ops
         c = self.config = config
         self.lowest_y = c.ground_y - c.bird_height
         self.ground_crash_y = c.ground_y - 1 - c.bird_height  # the bird's top at which it crashes
         self.gap_min = c.gap_top_min
         self.gap_choices = c.gap_top_max - c.gap_top_min + 1
         self.pipe_offset = c.bird_x - c.pipe_width - c.first_pipe_x
-        self.pass_offset = c.bird_x + c.bird_width / 2 - c.first_pipe_x - c.pipe_width / 2
+        # Counted in half pixels so that odd sprite widths stay whole numbers.
+        self.pass_offset2 = 2 * c.bird_x + c.bird_width - 2 * c.first_pipe_x - c.pipe_width
 
     def move_bird(self, y, vel, flap):
         """One frame of the bird: a flap (allowed below the ceiling) or gravity, then the move."""
         c = self.config
-        flapped = flap & (y > c.flap_ceiling)
         falling = vel + c.gravity * (vel < c.max_fall_speed)
-        vel = falling + flapped * (c.flap_speed - falling)
-        room = self.lowest_y - y
-        y = y + vel - (vel > room) * (vel - room)
-        return y, vel
+        vel = self.ops.where(flap & (y > c.flap_ceiling), c.flap_speed, falling)
+        return y + self.ops.minimum(vel, self.lowest_y - y), vel
 
     def pipe_x(self, t, index):
         """Left edge of pipe `index` at frame `t`."""
@@ -60,12 +70,13 @@ class Physics:
     def next_pipe(self, t):
         """Index of the first pipe whose right edge is still right of the bird's left edge."""
         k = (t * self.config.pipe_speed + self.pipe_offset) // self.config.pipe_spacing + 1
-        return k * (k > 0)
+        return self.ops.maximum(k, 0)
 
     def pipes_passed(self, t):
         """How many pipes' centres the bird's centre has reached by frame `t`."""
-        n = (t * self.config.pipe_speed + self.pass_offset) // self.config.pipe_spacing + 1
-        return n * (n > 0)
+        c = self.config
+        n = (2 * c.pipe_speed * t + self.pass_offset2) // (2 * c.pipe_spacing) + 1
+        return self.ops.maximum(n, 0)
 
     def gap_top(self, key, index):
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.

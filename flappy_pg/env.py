@@ -15,8 +15,8 @@ import gymnasium as gym
 import numpy as np
 
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig
-from flappy_pg.core import Physics, SingleGame, draw_key
-from flappy_pg.observation import bounds, features
+from flappy_pg.core import Physics, ScalarOps, SingleGame, draw_key
+from flappy_pg.observation import Features, bounds
 
 _ACTIONS = {0: False, 1: True}
 
@@ -65,7 +65,8 @@ class FlappyBirdEnv(gym.Env):
         self.max_score = check_max_score(max_score)
         self._alive, self._pipe, self._death = (float(self.rewards.alive), float(self.rewards.pipe),
                                                 float(self.rewards.death))
-        self.physics = Physics(self.config)
+        self.physics = Physics(self.config, ScalarOps)
+        self._features = Features(self.config, ScalarOps)
         self.game = SingleGame(self.physics)
         self.action_space = gym.spaces.Discrete(2)
         low, high = bounds(self.config)
@@ -75,7 +76,7 @@ class FlappyBirdEnv(gym.Env):
 
     def _observation(self) -> np.ndarray:
         g = self.game
-        return np.array(features(self.physics, g.y, g.vel, g.t, g.next_index, g.next_gap,
+        return np.array(self._features(g.y, g.vel, g.t, g.next_index, g.next_gap,
                                  g.after_gap), dtype=np.float32)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

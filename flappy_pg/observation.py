@@ -18,28 +18,39 @@ from __future__ import annotations
 import numpy as np
 
 from flappy_pg.config import GameConfig
-from flappy_pg.core import Physics
 
 FEATURES = ("bird_y", "bird_speed", "pipe1_dx", "pipe1_top", "pipe1_bottom",
             "pipe2_dx", "pipe2_top", "pipe2_bottom")
 LAYOUT = "features-v1"  # saved with checkpoints: a policy only runs on the layout it learned
 
 
-def features(physics: Physics, y, vel, t, next_index, next_gap, after_gap) -> tuple:
-    """The 8 features, as a tuple of numbers (one game) or of arrays (a batch)."""
-    c = physics.config
-    width, height = c.screen_width, c.screen_height
-    unseen_gap = (c.gap_top_min + c.gap_top_max) / 2
-    values = [y / height, vel / c.max_fall_speed]
-    for index, gap in ((next_index, next_gap), (next_index + 1, after_gap)):
-        x = physics.pipe_x(t, index)
-        hidden = x > width
-        x = x - hidden * (x - width)
-        gap = gap + hidden * (unseen_gap - gap)
-        values += [(x + c.pipe_width - c.bird_x) / width,
-                   (gap - y) / height,
-                   (gap + c.pipe_gap - y - c.bird_height) / height]
-    return tuple(values)
+class Features:
+    """Computes the features for one game (numbers in, tuple of floats out, `ops=ScalarOps`) or
+    a batch (arrays in, tuple of arrays out, `ops=numpy`); constants are folded once here because
+    this runs every frame."""
+
+    def __init__(self, config: GameConfig, ops=np):
+        c = config
+        self.ops = ops
+        self.first_pipe_x, self.spacing, self.speed = c.first_pipe_x, c.pipe_spacing, c.pipe_speed
+        self.width, self.inv_width, self.inv_height = c.screen_width, 1 / c.screen_width, 1 / c.screen_height
+        self.inv_fall = 1 / c.max_fall_speed
+        self.dx_offset = c.pipe_width - c.bird_x
+        self.unseen_gap = (c.gap_top_min + c.gap_top_max) / 2
+        self.gap_below = c.pipe_gap - c.bird_height
+
+    def __call__(self, y, vel, t, next_index, next_gap, after_gap) -> tuple:
+        inv_w, inv_h, width, unseen = self.inv_width, self.inv_height, self.width, self.unseen_gap
+        minimum, where = self.ops.minimum, self.ops.where
+        x1 = self.first_pipe_x + next_index * self.spacing - t * self.speed
+        x2 = x1 + self.spacing
+        gap1, gap2 = where(x1 > width, unseen, next_gap), where(x2 > width, unseen, after_gap)
+        x1, x2 = minimum(x1, width), minimum(x2, width)
+        top1, top2 = (gap1 - y) * inv_h, (gap2 - y) * inv_h
+        below = self.gap_below * inv_h
+        return (y * inv_h, vel * self.inv_fall,
+                (x1 + self.dx_offset) * inv_w, top1, top1 + below,
+                (x2 + self.dx_offset) * inv_w, top2, top2 + below)
 
 
 def bounds(config: GameConfig) -> tuple[np.ndarray, np.ndarray]:

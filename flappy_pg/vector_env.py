@@ -22,7 +22,7 @@ from gymnasium.vector.utils import batch_space
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig
 from flappy_pg.core import GameBatch, Physics, draw_key
 from flappy_pg.env import as_game_config, as_reward_config, check_max_score
-from flappy_pg.observation import bounds, features
+from flappy_pg.observation import Features, bounds
 
 
 class FlappyBirdVectorEnv(VectorEnv):
@@ -49,6 +49,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         self.max_score = check_max_score(max_score)
         self.max_episode_steps = max_episode_steps
         self.physics = Physics(self.config)
+        self._features = Features(self.config)
         self.games = GameBatch(self.physics, self.num_envs)
 
         self.single_action_space = gym.spaces.Discrete(2)
@@ -70,7 +71,7 @@ class FlappyBirdVectorEnv(VectorEnv):
 
     def _observations(self) -> np.ndarray:
         g = self.games
-        values = features(self.physics, g.y, g.vel, g.t, g.next_index, g.next_gap, g.after_gap)
+        values = self._features(g.y, g.vel, g.t, g.next_index, g.next_gap, g.after_gap)
         return np.stack(values, axis=1, dtype=np.float32)
 
     def reset(self, *, seed: int | list[int | None] | None = None,

@@ -1,0 +1,5 @@
+"""`python -m flappy_pg` runs the `flappy-pg` command line."""
+
+from flappy_pg.cli import main
+
+main(prog_name="flappy-pg")

@@ -1,0 +1,111 @@
+"""Speed benchmarks of the simulation: single env, vector env, rendering, and the reference env.
+
+Every figure is measured in the run that prints it. Actions are a fixed seeded random sequence
+(flap with probability `FLAP_PROBABILITY`), the same for every env timed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import gymnasium as gym
+import numpy as np
+
+import flappy_pg  # noqa: F401  (registers FlappyBird-v0)
+from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+FLAP_PROBABILITY = 0.08  # keeps a random bird in the air for a while, like a clumsy player
+
+
+@dataclass
+class Figure:
+    name: str
+    rate: float  # steps (or frames) per second
+    unit: str = "steps/s"
+
+
+def _actions(count: int, seed: int) -> list[int]:
+    return (np.random.default_rng(seed).random(count) < FLAP_PROBABILITY).astype(int).tolist()
+
+
+def time_single_env(env: gym.Env, steps: int, seed: int = 0, render: bool = False) -> float:
+    """Steps per second of one env driven through its Gymnasium API (resets included)."""
+    actions = _actions(steps, seed)
+    env.reset(seed=seed)
+    start = time.perf_counter()
+    for action in actions:
+        _, _, terminated, truncated, _ = env.step(action)
+        if render:
+            env.render()
+        if terminated or truncated:
+            env.reset()
+    return steps / (time.perf_counter() - start)
+
+
+def time_vector_env(num_envs: int, steps: int, seed: int = 0) -> float:
+    """Env-steps per second of the vector env (num_envs games per step)."""
+    env = FlappyBirdVectorEnv(num_envs=num_envs)
+    rng = np.random.default_rng(seed)
+    batches = max(1, steps // num_envs)
+    actions = (rng.random((batches, num_envs)) < FLAP_PROBABILITY).astype(np.int64)
+    env.reset(seed=seed)
+    start = time.perf_counter()
+    for batch in actions:
+        env.step(batch)
+    return batches * num_envs / (time.perf_counter() - start)
+
+
+def reference_spec():
+    """The `flappy-bird-gymnasium` env's spec, or None when it is not installed. Its import
+    registers another `FlappyBird-v0`; ours is put back in the registry right after."""
+    ours = gym.envs.registration.registry["FlappyBird-v0"]
+    try:
+        import flappy_bird_gymnasium  # noqa: F401
+    except ImportError:
+        return None
+    finally:
+        theirs = gym.envs.registration.registry["FlappyBird-v0"]
+        gym.envs.registration.registry["FlappyBird-v0"] = ours
+    return theirs if theirs is not ours else None
+
+
+def run_env_benchmark(steps: int = 300_000, seed: int = 0, render_frames: int = 3_000,
+                      progress=print) -> list[Figure]:
+    figures = []
+    progress("timing gymnasium.make('FlappyBird-v0'), one game ...")
+    figures.append(Figure("flappy-pg, gymnasium.make, 1 game",
+                          time_single_env(gym.make("FlappyBird-v0"), steps, seed)))
+    for n in (1, 64, 1024):
+        progress(f"timing the vector env, {n} games ...")
+        budget = steps if n == 1 else steps * 20
+        figures.append(Figure(f"flappy-pg, vector env, {n} games", time_vector_env(n, budget, seed),
+                              "env-steps/s"))
+    progress("timing rgb_array rendering ...")
+    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    figures.append(Figure("flappy-pg, rgb_array, step + render",
+                          time_single_env(env, render_frames, seed, render=True), "frames/s"))
+    env.close()
+    spec = reference_spec()
+    if spec is None:
+        progress("flappy-bird-gymnasium is not installed (pip install -e '.[bench]'): no reference")
+        return figures
+    progress("timing flappy-bird-gymnasium (features), one game ...")
+    figures.append(Figure("flappy-bird-gymnasium, gymnasium.make, 1 game",
+                          time_single_env(gym.make(spec, use_lidar=False), steps, seed)))
+    progress("timing flappy-bird-gymnasium rgb_array rendering ...")
+    env = gym.make(spec, use_lidar=False, render_mode="rgb_array")
+    figures.append(Figure("flappy-bird-gymnasium, rgb_array, step + render",
+                          time_single_env(env, render_frames, seed, render=True), "frames/s"))
+    env.close()
+    return figures
+
+
+def ratios(figures: list[Figure]) -> list[str]:
+    """Ours against the reference, where both were measured."""
+    by_name = {f.name: f.rate for f in figures}
+    pairs = [("flappy-pg, gymnasium.make, 1 game", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
+             ("flappy-pg, rgb_array, step + render", "flappy-bird-gymnasium, rgb_array, step + render"),
+             ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game")]
+    return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.1f}x"
+            for ours, theirs in pairs if ours in by_name and theirs in by_name]

@@ -1,0 +1,141 @@
+"""Physics against hand-worked frames, on one game and on a batch."""
+
+import numpy as np
+import pytest
+
+from flappy_pg.config import ConfigError, GameConfig
+from flappy_pg.core import GameBatch, Physics, ScalarOps, SingleGame
+
+DEFAULT = GameConfig()
+
+
+def single(config=DEFAULT, key=123):
+    game = SingleGame(Physics(config, ScalarOps))
+    game.reset(key)
+    return game
+
+
+def test_defaults_are_the_classic_figures():
+    c = DEFAULT
+    assert (c.screen_width, c.screen_height, c.bird_x, c.bird_start_y) == (288, 512, 57, 244)
+    assert c.ground_y == pytest.approx(404.48)
+    assert (c.gap_top_min, c.gap_top_max) == (80, 221)
+    assert (c.pipe_speed, c.pipe_spacing, c.first_pipe_x, c.pipe_gap) == (4, 144, 488, 100)
+
+
+def test_first_frames_fall_then_flap_sets_speed():
+    game = single()
+    game.step(False)  # starts at speed -9, gravity makes it -8
+    assert (game.y, game.vel) == (236, -8)
+    game.step(False)
+    assert (game.y, game.vel) == (229, -7)
+    game.step(True)  # a flap sets the speed, it does not add
+    assert (game.y, game.vel) == (220, -9)
+
+
+def test_fall_speed_is_capped():
+    game = single()
+    speeds = []
+    for _ in range(25):
+        game.step(False)
+        speeds.append(game.vel)
+    assert max(speeds) == 10 and speeds[-1] == 10 and speeds[18] == 10 and speeds[17] == 9
+
+
+def test_flap_is_ignored_above_the_ceiling():
+    physics = Physics(DEFAULT, ScalarOps)
+    assert physics.move_bird(-48.0, -3.0, True) == (-50.0, -2.0)  # at the ceiling: gravity only
+    assert physics.move_bird(-47.0, -3.0, True) == (-56.0, -9.0)
+
+
+def test_ground_stops_the_bird_and_crashes_it_at_the_edge():
+    physics = Physics(DEFAULT, ScalarOps)
+    y, vel = physics.move_bird(379.0, 10.0, False)
+    assert y == pytest.approx(DEFAULT.ground_y - 24) and vel == 10
+    far_pipe_t = 0  # the first pipe is off-screen
+    assert physics.crashed(DEFAULT.ground_y - 25.0 + 1e-9, far_pipe_t, 0, 100)
+    assert not physics.crashed(DEFAULT.ground_y - 25.01, far_pipe_t, 0, 100)
+
+
+@pytest.mark.parametrize("pipe_x, hits", [(91, False), (90, True), (6, True), (5, False)])
+def test_pipe_collision_at_the_pixel_edge(pipe_x, hits):
+    # Bird box spans x 57..90 (34 px); a pipe spans pipe_x .. pipe_x + 51.
+    config = GameConfig(first_pipe_x=pipe_x + 400)
+    physics = Physics(config, ScalarOps)
+    t = 100  # pipe 0 has moved 400 px: it is at pipe_x
+    k = physics.next_pipe(t)
+    assert physics.pipe_x(t, 0) == pipe_x
+    above_gap = 150.0 - 0.5
+    assert physics.crashed(above_gap, t, k, 150) == hits
+
+
+def test_gap_edges_at_the_pixel():
+    physics = Physics(GameConfig(first_pipe_x=97), ScalarOps)  # pipe 0 at x 57 when t = 10
+    t, gap = 10, 150
+    assert not physics.crashed(150.0, t, 0, gap)  # top edge touching the gap's top: inside
+    assert physics.crashed(149.9, t, 0, gap)
+    assert not physics.crashed(226.0, t, 0, gap)  # bottom at 250 = gap bottom: inside
+    assert physics.crashed(226.1, t, 0, gap)
+
+
+def test_each_pipe_scores_exactly_once_when_its_centre_is_reached():
+    game = single(GameConfig(pipe_gap=200))
+    scores = {}
+    for _ in range(200):
+        gap_bottom = game.next_gap + 200
+        game.step(game.y + 24 > gap_bottom - 30)
+        assert not game.crashed
+        scores[game.t] = game.score
+    # pipe 0's centre (488 + 26 - 4t) reaches the bird's centre (57 + 17) at t = 110
+    assert scores[109] == 0 and scores[110] == 1 and scores[145] == 1 and scores[146] == 2
+    assert scores[200] == 3
+
+
+def test_no_score_on_the_crash_frame():
+    physics = Physics(DEFAULT, ScalarOps)
+    assert physics.pipes_passed(110) == 1 and physics.pipes_passed(109) == 0
+    game = single()
+    game.y, game.vel, game.t = 300.0, 10.0, 109  # falling into the lower pipe
+    game.next_index, game.next_gap = 0, 100
+    game.step(False)
+    assert game.crashed and game.score == 0
+
+
+def test_pipe_heights_are_in_range_and_depend_on_the_key():
+    physics = Physics(DEFAULT, ScalarOps)
+    gaps = [physics.gap_top(7, i) for i in range(3000)]
+    assert min(gaps) == 80 and max(gaps) == 221
+    assert len(set(gaps)) == 142
+    assert gaps[:20] != [physics.gap_top(8, i) for i in range(20)]
+
+
+def test_batch_runs_the_same_physics_as_single_games():
+    keys = [11, 22, 33, 44, 55]
+    batch = GameBatch(Physics(DEFAULT), len(keys))
+    batch.reset(np.arange(len(keys)), np.array(keys, dtype=np.uint64))
+    games = [single(key=k) for k in keys]
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        flaps = rng.random(len(keys)) < 0.1
+        passed = batch.step(flaps)
+        for i, game in enumerate(games):
+            if game.crashed:
+                continue
+            assert game.step(bool(flaps[i])) == passed[i]
+            assert (game.y, game.vel, game.t, game.score, game.crashed, game.next_gap) == (
+                batch.y[i], batch.vel[i], batch.t[i], batch.score[i], batch.crashed[i],
+                batch.next_gap[i])
+
+
+@pytest.mark.parametrize("change", [{"pipe_gap": 0}, {"pipe_gap": 400}, {"pipe_speed": 2.5},
+                                    {"flap_speed": 3.0}, {"gravity": -1.0}, {"pipe_spacing": 60}])
+def test_invalid_config_is_refused(change):
+    with pytest.raises(ConfigError):
+        GameConfig(**change)
+
+
+def test_config_round_trips_and_rejects_unknown_keys():
+    config = GameConfig(pipe_gap=130)
+    assert GameConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ConfigError, match="unknown"):
+        GameConfig.from_dict({"pipe_gapp": 3})
