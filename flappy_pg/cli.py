@@ -84,3 +84,18 @@ def bench_env(steps, seed):
         click.echo(f"{f.name:<{width}}  {f.rate:>14,.0f} {f.unit}")
     for line in ratios(figures):
         click.echo(line)
+
+
+@main.command()
+@game_options
+@click.option("--mute", is_flag=True, help="No sounds.")
+@click.option("--record", type=click.Path(dir_okay=False), default=None,
+              help="Save what is played as an animated GIF (e.g. --record play.gif).")
+@click.option("--seed", type=int, default=None, help="Seed of the pipe heights (random if unset).")
+@friendly_errors
+def play(game_config, mute, record, seed):
+    """Play Flappy Bird yourself: Space, Up or left click to flap, R or Space to play again after
+    a crash, Esc to quit. Best scores are kept between runs."""
+    from flappy_pg.play import run_play
+    best = run_play(game_config, seed=seed, muted=mute, record=record)
+    click.echo(f"best score: {best}")

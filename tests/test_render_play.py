@@ -1,0 +1,141 @@
+"""Renderer and the game for a person, driven headless with scripted key events."""
+
+import gymnasium as gym
+import numpy as np
+import pygame
+import pytest
+
+import flappy_pg  # noqa: F401
+from flappy_pg.config import ConfigError, GameConfig
+from flappy_pg.play import (GAME_OVER, PLAYING, RESTART_DELAY, WELCOME, PlaySession, handle_event,
+                            load_best, run_play, save_best)
+from flappy_pg.recording import Recorder
+from flappy_pg.render import Renderer
+
+EASY = GameConfig(pipe_gap=200)
+
+
+def key(k):
+    return pygame.event.Event(pygame.KEYDOWN, key=k)
+
+
+def test_rgb_array_frames_show_the_state():
+    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    env.reset(seed=0)
+    first = env.render()
+    assert first.shape == (512, 288, 3) and first.dtype == np.uint8
+    for _ in range(5):
+        env.step(0)
+    assert not np.array_equal(first, env.render())
+    env.close()
+
+
+def test_bird_is_drawn_where_the_physics_puts_it():
+    renderer = Renderer(GameConfig())
+    renderer.draw_world(0, 1, pipes=False)
+    empty = renderer.frame()
+    renderer.draw_world(0, 1, y=200.0, vel=0.2, pipes=False)  # level flight: no tilt
+    changed = np.argwhere(np.any(renderer.frame() != empty, axis=2))
+    # the drawn bird fills exactly the 34 x 24 box the crash test uses
+    assert changed.min(axis=0).tolist() == [200, 57] and changed.max(axis=0).tolist() == [223, 90]
+
+
+def test_human_mode_draws_in_a_window():
+    env = gym.make("FlappyBird-v0", render_mode="human")
+    env.reset(seed=0)
+    env.step(1)
+    assert env.render() is None
+    env.close()
+
+
+def test_keys_to_action_for_gymnasium_play():
+    keys = gym.make("FlappyBird-v0").unwrapped.get_keys_to_action()
+    assert keys[(ord(" "),)] == 1 and keys[()] == 0
+
+
+def test_a_flap_moves_the_bird_up():
+    session = PlaySession(GameConfig(), seed=0)
+    assert handle_event(session, key(pygame.K_SPACE), pygame)
+    assert session.state == PLAYING
+    start = session.game.y
+    session.update()
+    assert session.game.y < start and session.sounds == ["wing"]
+    for _ in range(8):
+        session.update()
+    falling_from = session.game.y
+    handle_event(session, pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(0, 0)), pygame)
+    session.update()
+    assert session.game.y < falling_from
+
+
+def play_until_crash(session, steer=True):
+    for _ in range(5000):
+        game = session.game
+        if steer and game.y + 24 > game.next_gap + session.config.pipe_gap - 30:
+            handle_event(session, key(pygame.K_UP), pygame)
+        session.update()
+        if session.state == GAME_OVER:
+            return
+        if game.score >= 3:
+            steer = False  # let it crash
+
+
+def test_crash_shows_game_over_and_restart_resets_the_score():
+    session = PlaySession(EASY, seed=1)
+    handle_event(session, key(pygame.K_SPACE), pygame)
+    play_until_crash(session)
+    assert session.state == GAME_OVER and session.game.score == 3 and session.best == 3
+    assert "hit" in session.sounds
+    renderer = Renderer(EASY)
+    session.draw(renderer)
+    with_panel = renderer.frame()
+    renderer.draw_world(session.game.t, session.game.key, session.game.y, session.game.vel)
+    renderer.draw_score(session.game.score)
+    assert not np.array_equal(with_panel[130:300], renderer.frame()[130:300])
+    handle_event(session, key(pygame.K_r), pygame)
+    assert session.state == GAME_OVER  # too soon after the crash
+    for _ in range(RESTART_DELAY):
+        session.update()
+    handle_event(session, key(pygame.K_r), pygame)
+    assert session.state == WELCOME
+    handle_event(session, key(pygame.K_SPACE), pygame)
+    assert session.state == PLAYING and session.game.score == 0 and session.best == 3
+
+
+def test_escape_and_window_close_quit():
+    session = PlaySession(GameConfig())
+    assert not handle_event(session, key(pygame.K_ESCAPE), pygame)
+    assert not handle_event(session, pygame.event.Event(pygame.QUIT), pygame)
+
+
+def test_best_score_persists_between_runs(tmp_home):
+    assert load_best(EASY) == 0
+    save_best(EASY, 7)
+    save_best(GameConfig(), 2)
+    assert load_best(EASY) == 7 and load_best(GameConfig()) == 2
+    (tmp_home / "best_scores.json").write_text("not json")
+    assert load_best(EASY) == 0  # a damaged file is not fatal
+
+
+def test_play_window_loop_runs_scripted_and_keeps_the_best(tmp_home):
+    save_best(GameConfig(), 4)
+    pygame.display.init()
+    pygame.event.post(key(pygame.K_SPACE))
+    assert run_play(GameConfig(), seed=0, muted=True, max_frames=60) == 4
+    pygame.display.init()
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    assert run_play(GameConfig(), muted=True, max_frames=1000) == 4
+
+
+def test_recording_writes_an_animated_gif(tmp_path):
+    from PIL import Image
+    recorder = Recorder(tmp_path / "out.gif")
+    renderer = Renderer(GameConfig())
+    for t in range(3):
+        renderer.draw_world(t * 10, 5, 200.0 + t * 10, 1.0)
+        recorder.add(renderer.frame())
+    path = recorder.save()
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3 and gif.size == (144, 256)
+    with pytest.raises(ConfigError):
+        Recorder(tmp_path / "out.mp3")
