@@ -7,7 +7,9 @@ import os
 
 import click
 
-from flappy_pg.config import ConfigError, GameConfig
+from pathlib import Path
+
+from flappy_pg.config import ConfigError, GameConfig, RewardConfig
 
 
 class UserError(click.ClickException):
@@ -99,3 +101,176 @@ def play(game_config, mute, record, seed):
     from flappy_pg.play import run_play
     best = run_play(game_config, seed=seed, muted=mute, record=record)
     click.echo(f"best score: {best}")
+
+
+def reward_options(command):
+    """Reward options mirroring `RewardConfig`; the command receives `reward_config`."""
+    defaults = RewardConfig()
+    options = [
+        click.option("--reward-alive", type=float, default=defaults.alive, show_default=True,
+                     help="Reward per frame alive."),
+        click.option("--reward-pipe", type=float, default=defaults.pipe, show_default=True,
+                     help="Reward per pipe passed."),
+        click.option("--reward-death", type=float, default=defaults.death, show_default=True,
+                     help="Reward on the crash frame (instead of the others)."),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args, reward_alive, reward_pipe, reward_death, **kwargs):
+        try:
+            rewards = RewardConfig(alive=reward_alive, pipe=reward_pipe, death=reward_death)
+        except ConfigError as error:
+            raise UserError(str(error)) from None
+        return command(*args, reward_config=rewards, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def parse_hidden(ctx, param, value: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give layer sizes separated by commas, e.g. 32,32") from None
+    if not sizes or min(sizes) < 1:
+        raise click.BadParameter("layer sizes must be positive")
+    return sizes
+
+
+BUDGET_OPTIONS = {"steps": "max_steps", "seconds": "max_seconds", "target_score": "target_score"}
+
+
+@main.command()
+@game_options
+@reward_options
+@click.option("--steps", type=click.IntRange(min=0), default=0,
+              help="Stop after this many env steps (0: no step budget).")
+@click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
+              help="Stop after this many seconds of training (0: no time budget).")
+@click.option("--target-score", type=click.FloatRange(min=0), default=None,
+              show_default="1000 (every evaluation game reaches the cap)",
+              help="Stop when the evaluation mean score reaches this (0: never).")
+@click.option("--games", type=click.IntRange(min=1), default=None, show_default="from TrainConfig",
+              help="Games played in parallel; each plays one complete episode per round.")
+@click.option("--batch-steps", type=click.IntRange(min=0), default=None,
+              help="Play more rounds until a batch holds at least this many steps.")
+@click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=None,
+              help="Credit each step with the discounted reward-to-go, or the whole episode's return.")
+@click.option("--gamma", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Discount factor.")
+@click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=None,
+              help="Baseline subtracted from the returns.")
+@click.option("--normalize/--no-normalize", default=None,
+              help="Normalize advantages over the whole batch.")
+@click.option("--entropy-coef", type=click.FloatRange(min=0), default=None, help="Entropy bonus.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Policy learning rate (Adam).")
+@click.option("--max-grad-norm", type=click.FloatRange(min=0), default=None,
+              help="Clip the policy gradient's norm (0: no clipping).")
+@click.option("--hidden", callback=lambda c, p, v: parse_hidden(c, p, v) if v else None,
+              default=None, help="Hidden layer sizes, e.g. 32,32.")
+@click.option("--train-max-score", type=click.IntRange(min=1), default=None,
+              help="Training episodes are truncated at this many pipes.")
+@click.option("--eval-every", type=click.FloatRange(min=0), default=None,
+              help="Seconds of training between evaluations (0: only at the end).")
+@click.option("--eval-episodes", type=click.IntRange(min=1), default=None,
+              help="Episodes per evaluation.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Torch threads.")
+@click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
+              help="Folder for checkpoints (a subfolder per run).")
+@click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
+              help="Folder for logs (a subfolder per run).")
+@click.option("--name", default=None, help="Run name (default: reinforce-<date>-<time>).")
+@click.option("--resume", type=click.Path(dir_okay=False), default=None,
+              help="Continue from a checkpoint (only the budget options apply then).")
+@click.pass_context
+@friendly_errors
+def train(ctx, game_config, reward_config, steps, seconds, target_score, seed, out, runs, name,
+          resume, **options):
+    """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints."""
+    from flappy_pg.training import run_training
+    from flappy_pg.reinforce import TrainConfig
+    budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
+               "target_score": 1000.0 if target_score is None else target_score}
+    if resume:
+        given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
+                 if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
+        run_training(None, Path(out), Path(runs), name=name, resume=Path(resume), echo=click.echo,
+                     budget_overrides=given)
+        return
+    names = {"games": "games", "batch_steps": "batch_steps", "returns": "returns",
+             "gamma": "gamma", "baseline": "baseline", "normalize": "normalize_advantages",
+             "entropy_coef": "entropy_coef", "lr": "lr", "max_grad_norm": "max_grad_norm",
+             "hidden": "hidden", "train_max_score": "train_max_score", "eval_every": "eval_every",
+             "eval_episodes": "eval_episodes", "threads": "torch_threads"}
+    chosen = {names[k]: v for k, v in options.items() if v is not None}
+    config = TrainConfig(seed=seed, game=game_config.to_dict(), rewards=reward_config.to_dict(),
+                         eval_max_score=1000, **budgets, **chosen)
+    run_training(config, Path(out), Path(runs), name=name, echo=click.echo)
+
+
+def policy_agent(policy, greedy: bool, seed: int | None):
+    """(action, flap probability) for one observation, from a REINFORCE policy."""
+    import numpy as np
+    from flappy_pg.policy import NumpyActor
+    actor, rng = NumpyActor(policy), np.random.default_rng(seed)
+
+    def agent(observation):
+        p = float(actor.flap_probability(observation[None])[0])
+        return (int(p > 0.5) if greedy else int(rng.random() < p)), p
+    return agent
+
+
+@main.command("eval")
+@click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
+@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
+              help="Seed of the first evaluation game; game i uses seed + i.")
+@click.option("--greedy/--sample", default=True, show_default=True,
+              help="Take the most likely action, or sample from the policy.")
+@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Episodes stop (as capped) at this many pipes.")
+@friendly_errors
+def eval_command(checkpoint, episodes, seed, greedy, max_score):
+    """Evaluate a REINFORCE checkpoint headless on unseen seeds (default: the shipped policy)."""
+    from flappy_pg.checkpoint import load_policy
+    from flappy_pg.evaluate import EVAL_SEED, evaluate
+    from flappy_pg.paths import PRETRAINED_POLICY
+    from flappy_pg.reinforce import TrainConfig, policy_actor
+    import numpy as np
+    path = checkpoint or PRETRAINED_POLICY
+    policy, payload = load_policy(path)
+    config = TrainConfig.from_dict(payload["train_config"]).game_config
+    seed = EVAL_SEED if seed is None else seed
+    click.echo(f"evaluating {path} ({'greedy' if greedy else 'sampled'} actions, seeds {seed}..."
+               f"{seed + episodes - 1})", err=True)
+    result = evaluate(policy_actor(policy, np.random.default_rng(seed), greedy=greedy), config,
+                      episodes=episodes, seed=seed, max_score=max_score)
+    click.echo(result.line())
+
+
+@main.command()
+@click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
+@click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
+              help="Playback speed (Right/Left keys change it while watching).")
+@click.option("--greedy/--sample", default=True, show_default=True,
+              help="Take the most likely action, or sample from the policy.")
+@click.option("--seed", type=int, default=None, help="Seed of the pipe heights.")
+@click.option("--record", type=click.Path(dir_okay=False), default=None,
+              help="Save what is shown as an animated GIF.")
+@friendly_errors
+def watch(checkpoint, speed, greedy, seed, record):
+    """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
+    from flappy_pg.checkpoint import load_policy
+    from flappy_pg.paths import PRETRAINED_POLICY
+    from flappy_pg.reinforce import TrainConfig
+    from flappy_pg.watch import run_watch
+    path = checkpoint or PRETRAINED_POLICY
+    policy, payload = load_policy(path)
+    config = TrainConfig.from_dict(payload["train_config"]).game_config
+    scores = run_watch(policy_agent(policy, greedy, seed), config, label=f"REINFORCE {Path(path).name}",
+                       seed=seed, speed=speed, record=record)
+    if scores:
+        click.echo(f"{len(scores)} episodes, scores: {scores}")

@@ -4,4 +4,9 @@ import gymnasium as gym
 
 from flappy_pg.config import ConfigError
 
-USER_ERRORS = (ConfigError, gym.error.InvalidAction, FileNotFoundError)
+
+class CheckpointError(Exception):
+    """A checkpoint or saved table that cannot be used; the message is one line for the user."""
+
+
+USER_ERRORS = (ConfigError, CheckpointError, gym.error.InvalidAction, FileNotFoundError)

@@ -33,3 +33,6 @@ def assets_dir() -> Path:
         from flappy_pg.art import make_all
         make_all(folder)
     return folder
+
+PRETRAINED_POLICY = CHECKPOINTS / "reinforce-pretrained.pt"
+PRETRAINED_QTABLE = CHECKPOINTS / "qlearn-pretrained.npz"

@@ -58,14 +58,14 @@ class FlappyBirdVectorEnv(VectorEnv):
         self.single_observation_space = gym.spaces.Box(low, high, dtype=np.float32)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
 
-        self._game_rngs = [seeding.np_random()[0] for _ in range(self.num_envs)]
+        self.game_rngs = [seeding.np_random()[0] for _ in range(self.num_envs)]  # one per game
         self._returns = np.zeros(self.num_envs)
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
         self._started = False
         self._renderer = None
 
     def _start_games(self, games: np.ndarray) -> None:
-        keys = np.array([draw_key(self._game_rngs[i]) for i in games], dtype=np.uint64)
+        keys = np.array([draw_key(self.game_rngs[i]) for i in games], dtype=np.uint64)
         self.games.reset(games, keys)
         self._returns[games] = 0.0
 
@@ -94,7 +94,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         games = np.flatnonzero(mask)
         for i in games:
             if seed[i] is not None:
-                self._game_rngs[i] = seeding.np_random(seed[i])[0]
+                self.game_rngs[i] = seeding.np_random(seed[i])[0]
         self._start_games(games)
         self._autoreset[games] = False
         self._started = True

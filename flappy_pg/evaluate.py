@@ -1,0 +1,49 @@
+"""Evaluating an agent: one complete episode on each of N unseen seeds, score statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flappy_pg.config import GameConfig
+from flappy_pg.rollout import Act, play_episodes
+from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+EVAL_SEED = 1_000_000  # evaluation games are seeded far from training seeds (0, 1, 2, ...)
+
+
+@dataclass
+class EvalResult:
+    scores: np.ndarray
+    lengths: np.ndarray
+    max_score: int
+
+    @property
+    def mean(self) -> float:
+        return float(self.scores.mean())
+
+    @property
+    def capped_share(self) -> float:
+        """Share of episodes that reached the score cap."""
+        return float((self.scores >= self.max_score).mean())
+
+    def summary(self) -> dict:
+        s = self.scores
+        return {"episodes": len(s), "mean": self.mean, "std": float(s.std()),
+                "median": float(np.median(s)), "min": int(s.min()), "max": int(s.max()),
+                "capped_share": self.capped_share, "max_score": self.max_score}
+
+    def line(self) -> str:
+        d = self.summary()
+        return (f"score over {d['episodes']} episodes: mean {d['mean']:.1f} ± {d['std']:.1f}, "
+                f"median {d['median']:.0f}, min {d['min']}, max {d['max']}; "
+                f"{d['capped_share']:.0%} reached the cap of {d['max_score']}")
+
+
+def evaluate(act: Act, config: GameConfig, episodes: int = 100, seed: int = EVAL_SEED,
+             max_score: int = 1000) -> EvalResult:
+    """Play one episode on each of the seeds seed, seed + 1, ..., capped at `max_score` pipes."""
+    env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score)
+    result = play_episodes(env, act, seed=seed)
+    return EvalResult(result.scores, result.lengths, max_score)

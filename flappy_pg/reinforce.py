@@ -1,0 +1,308 @@
+"""REINFORCE (Monte Carlo policy gradient) on the vectorized Flappy Bird env.
+
+The whole algorithm, top to bottom:
+1. `collect_batch`: every game plays complete episodes with the current policy (the buffer).
+2. `discounted_returns` / `full_returns`: the Monte Carlo return credited to each step.
+3. `advantages`: minus a baseline (none, the batch mean, or a learned V(s)), then normalized
+   over the whole batch.
+4. `policy_update`: one gradient step on the surrogate loss -mean(log π(a|s) · Â) (minus an
+   entropy bonus): its gradient is the log-derivative-trick estimate of ∇θ E[R].
+5. `fit_baseline`: regress V(s) on the returns (only when `baseline="value"`).
+`Trainer` runs that loop with budgets, logging, evaluation and checkpoints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+
+from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
+from flappy_pg.rollout import Act, Episodes, play_episodes
+from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+RETURN_TYPES = ("reward-to-go", "full")
+BASELINES = ("none", "mean", "value")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of a training run; saved in the run folder and in checkpoints."""
+
+    seed: int = 0
+    games: int = 128  # episodes per batch: each game plays one complete episode per round
+    batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
+    returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
+    gamma: float = 0.99
+    baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
+    normalize_advantages: bool = True
+    entropy_coef: float = 0.0
+    lr: float = 1e-3
+    value_lr: float = 1e-3
+    value_steps: int = 20  # minibatch regression steps of V(s) per batch
+    value_minibatch: int = 4096
+    max_grad_norm: float = 1.0  # 0 disables clipping
+    hidden: tuple[int, ...] = (64, 64)
+    init_flap_prob: float = 0.5  # a new policy's flap probability (zero-weight head, this bias)
+    train_max_score: int = 200  # training episodes are truncated (not ended by death) here
+    max_steps: int = 0  # budget in env steps (0 = none)
+    max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
+    target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
+    eval_every: float = 20.0  # seconds of training between evaluations (0 = never)
+    eval_episodes: int = 32
+    eval_max_score: int = 1000
+    eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
+    torch_threads: int = 2
+    device: str = "cpu"
+    game: dict = field(default_factory=lambda: GameConfig().to_dict())
+    rewards: dict = field(default_factory=lambda: RewardConfig().to_dict())
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.returns in RETURN_TYPES, f"returns must be one of {RETURN_TYPES}"),
+            (self.baseline in BASELINES, f"baseline must be one of {BASELINES}"),
+            (0.0 < self.gamma <= 1.0, "gamma must be in (0, 1]"),
+            (self.games >= 1, "games must be at least 1"),
+            (self.batch_steps >= 0, "batch_steps must be 0 or more"),
+            (self.lr > 0 and self.value_lr > 0, "learning rates must be positive"),
+            (self.entropy_coef >= 0, "entropy_coef must be 0 or more"),
+            (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),
+            (self.train_max_score >= 1 and self.eval_max_score >= 1, "score caps must be >= 1"),
+            (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
+            (self.eval_episodes >= 1, "eval_episodes must be at least 1"),
+            (0.0 < self.init_flap_prob < 1.0, "init_flap_prob must be in (0, 1)"),
+            (self.torch_threads >= 1, "torch_threads must be at least 1"),
+            (len(self.hidden) >= 1 and all(h >= 1 for h in self.hidden), "hidden sizes must be >= 1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+        GameConfig.from_dict(self.game)
+        RewardConfig.from_dict(self.rewards)
+
+    @property
+    def game_config(self) -> GameConfig:
+        return GameConfig.from_dict(self.game)
+
+    @property
+    def reward_config(self) -> RewardConfig:
+        return RewardConfig.from_dict(self.rewards)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "TrainConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"unknown training setting(s): {', '.join(unknown)}")
+        values = dict(values)
+        if "hidden" in values:
+            values["hidden"] = tuple(values["hidden"])
+        return cls(**values)
+
+
+# -- 1. the buffer: complete episodes ----------------------------------------------------------
+def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False) -> Act:
+    """Actions from a snapshot of the policy: sampled from π(·|s), or its most likely action."""
+    actor = NumpyActor(policy)
+
+    def act(observations: np.ndarray) -> np.ndarray:
+        p_flap = actor.flap_probability(observations)
+        if greedy:
+            return (p_flap > 0.5).astype(np.int64)
+        return (rng.random(len(p_flap)) < p_flap).astype(np.int64)
+    return act
+
+
+def collect_batch(env, policy: Policy, rng: np.random.Generator, min_steps: int) -> list[Episodes]:
+    """Rounds of one complete episode per game until the batch holds at least `min_steps` steps."""
+    act = policy_actor(policy, rng)
+    rounds = [play_episodes(env, act, record=True)]
+    while sum(r.steps for r in rounds) < min_steps:
+        rounds.append(play_episodes(env, act, record=True))
+    return rounds
+
+
+# -- 2. returns --------------------------------------------------------------------------------
+def discounted_returns(rewards: np.ndarray, mask: np.ndarray, gamma: float) -> np.ndarray:
+    """Reward-to-go G_t = Σ_k γ^(k-t) r_k over each game's episode (time-major T x N)."""
+    returns = np.zeros_like(rewards)
+    running = np.zeros(rewards.shape[1:])
+    for t in range(len(rewards) - 1, -1, -1):
+        running = rewards[t] + gamma * running * mask[t]
+        returns[t] = running
+    return returns * mask
+
+
+def full_returns(rewards: np.ndarray, mask: np.ndarray, gamma: float) -> np.ndarray:
+    """The whole episode's discounted return R(τ) = Σ_t γ^t r_t, credited to every step."""
+    discounts = gamma ** np.arange(len(rewards))[:, None]
+    return (rewards * discounts).sum(axis=0, keepdims=True) * mask
+
+
+# -- 3. advantages -----------------------------------------------------------------------------
+def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None,
+               normalize: bool) -> torch.Tensor:
+    """Â = G - b, with b = 0, the batch mean of G, or V(s); then normalized over the batch."""
+    if baseline == "mean":
+        adv = returns - returns.mean()
+    elif baseline == "value":
+        adv = returns - values
+    else:
+        adv = returns.clone()
+    if normalize and adv.numel() > 1:  # a std over one element is NaN
+        adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+    return adv
+
+
+# -- 4. the policy-gradient step ---------------------------------------------------------------
+def surrogate_loss(policy: Policy, observations: torch.Tensor, actions: torch.Tensor,
+                   adv: torch.Tensor, entropy_coef: float) -> tuple[torch.Tensor, dict]:
+    """-mean(log π(a|s) · Â) - c · entropy: its gradient is the REINFORCE estimator."""
+    dist = policy.distribution(observations)
+    log_prob = dist.log_prob(actions)
+    entropy = dist.entropy().mean()
+    policy_loss = -(log_prob * adv).mean()
+    return policy_loss - entropy_coef * entropy, {"policy_loss": policy_loss.item(),
+                                                  "entropy": entropy.item()}
+
+
+def policy_update(policy, optimizer, observations, actions, adv, entropy_coef, max_grad_norm):
+    loss, stats = surrogate_loss(policy, observations, actions, adv, entropy_coef)
+    optimizer.zero_grad()
+    loss.backward()
+    if max_grad_norm > 0:
+        stats["grad_norm"] = float(torch.nn.utils.clip_grad_norm_(policy.parameters(), max_grad_norm))
+    optimizer.step()
+    return stats
+
+
+# -- 5. the learned baseline -------------------------------------------------------------------
+def fit_baseline(value: ValueBaseline, optimizer, observations, returns, steps: int,
+                 minibatch: int, generator: torch.Generator) -> float:
+    """Regress V(s) on the Monte Carlo returns with a few minibatch steps; returns the last MSE."""
+    loss = torch.tensor(0.0)
+    for _ in range(steps):
+        index = torch.randint(len(returns), (min(minibatch, len(returns)),), generator=generator)
+        loss = ((value(observations[index]) - returns[index]) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+
+
+def flatten(rounds: list[Episodes], config: TrainConfig):
+    """The batch's real steps as flat tensors, with each step's Monte Carlo return."""
+    credit = discounted_returns if config.returns == "reward-to-go" else full_returns
+    obs, actions, returns = [], [], []
+    for r in rounds:
+        g = credit(r.rewards, r.mask, config.gamma)
+        obs.append(r.observations[r.mask])
+        actions.append(r.actions[r.mask])
+        returns.append(g[r.mask])
+    return (torch.from_numpy(np.concatenate(obs)), torch.from_numpy(np.concatenate(actions)),
+            torch.from_numpy(np.concatenate(returns)).float())
+
+
+# -- the training loop -------------------------------------------------------------------------
+@dataclass
+class TrainState:
+    """Counters that a resumed run continues from."""
+
+    updates: int = 0
+    env_steps: int = 0
+    episodes: int = 0
+    seconds: float = 0.0
+    best_eval: float = -math.inf
+    last_eval: float = -math.inf
+
+
+class Trainer:
+    """Runs REINFORCE under a `TrainConfig`; `step()` does one batch and one update."""
+
+    def __init__(self, config: TrainConfig):
+        self.config = config
+        torch.set_num_threads(config.torch_threads)
+        torch.manual_seed(config.seed)
+        self.policy = Policy(8, config.hidden, config.init_flap_prob).to(config.device)
+        self.value = ValueBaseline(8, config.hidden).to(config.device)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr)
+        self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
+        self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
+        self.rng = np.random.default_rng(config.seed)  # action sampling
+        self.env = FlappyBirdVectorEnv(config.games, config=config.game_config,
+                                       rewards=config.reward_config,
+                                       max_score=config.train_max_score)
+        self.env.reset(seed=config.seed)
+        self.state = TrainState()
+
+    def step(self) -> dict:
+        """Collect one batch of complete episodes and make one policy-gradient update."""
+        c = self.config
+        start = time.perf_counter()
+        rounds = collect_batch(self.env, self.policy, self.rng, c.batch_steps)
+        collect_seconds = time.perf_counter() - start
+        obs, actions, returns = flatten(rounds, c)
+        values = None
+        if c.baseline == "value":
+            with torch.no_grad():
+                values = self.value(obs)
+        adv = advantages(returns, c.baseline, values, c.normalize_advantages)
+        stats = policy_update(self.policy, self.optimizer, obs, actions, adv, c.entropy_coef,
+                              c.max_grad_norm)
+        if c.baseline == "value":
+            stats["value_loss"] = fit_baseline(self.value, self.value_optimizer, obs, returns,
+                                               c.value_steps, c.value_minibatch, self.generator)
+        scores = np.concatenate([r.scores for r in rounds])
+        steps = sum(r.steps for r in rounds)
+        seconds = time.perf_counter() - start
+        s = self.state
+        s.updates += 1
+        s.env_steps += steps
+        s.episodes += len(scores)
+        s.seconds += seconds
+        stats.update(update=s.updates, env_steps=s.env_steps, episodes=s.episodes,
+                     seconds=round(s.seconds, 3), batch_steps=steps,
+                     score_mean=float(scores.mean()), score_max=int(scores.max()),
+                     return_mean=float(np.mean([r.rewards.sum(axis=0).mean() for r in rounds])),
+                     sps=steps / seconds, collect_sps=steps / max(collect_seconds, 1e-9))
+        return stats
+
+    def out_of_budget(self) -> str | None:
+        c, s = self.config, self.state
+        if c.max_steps and s.env_steps >= c.max_steps:
+            return f"reached the step budget ({c.max_steps:,} env steps)"
+        if c.max_seconds and s.seconds >= c.max_seconds:
+            return f"reached the time budget ({c.max_seconds:g} s)"
+        if c.target_score and s.last_eval >= c.target_score:
+            return f"reached the target score (evaluation mean {s.last_eval:.1f})"
+        return None
+
+
+def train_loop(trainer: Trainer, on_update: Callable[[dict], None],
+               on_eval: Callable[[], None] | None = None,
+               should_stop: Callable[[], bool] = lambda: False) -> str:
+    """Update until a budget is reached or `should_stop()`; evaluations every `eval_every`
+    training seconds. Returns why it stopped."""
+    c = trainer.config
+    next_eval = trainer.state.seconds + c.eval_every if c.eval_every else math.inf
+    while True:
+        on_update(trainer.step())
+        if should_stop():
+            return "interrupted (Ctrl-C)"
+        if on_eval and trainer.state.seconds >= next_eval:
+            on_eval()
+            next_eval = trainer.state.seconds + c.eval_every
+        reason = trainer.out_of_budget()
+        if reason:
+            return reason

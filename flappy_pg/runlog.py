@@ -1,0 +1,61 @@
+"""A run folder: the config as JSON, every update as a CSV row, evaluations in their own CSV, and
+TensorBoard scalars (`charts/episodic_return`, `charts/SPS`, `losses/policy_loss`,
+`losses/entropy`, ...) when the optional `tensorboard` extra is installed."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+UPDATE_COLUMNS = ["update", "env_steps", "episodes", "seconds", "batch_steps", "score_mean",
+                  "score_max", "return_mean", "policy_loss", "entropy", "grad_norm", "value_loss",
+                  "sps"]
+EVAL_COLUMNS = ["update", "env_steps", "seconds", "mean", "std", "median", "min", "max",
+                "capped_share"]
+TENSORBOARD_KEYS = {"return_mean": "charts/episodic_return", "score_mean": "charts/score",
+                    "sps": "charts/SPS", "policy_loss": "losses/policy_loss",
+                    "entropy": "losses/entropy", "value_loss": "losses/value_loss",
+                    "grad_norm": "losses/grad_norm"}
+
+
+class RunLog:
+    def __init__(self, folder: str | Path, config: dict, resume: bool = False):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "config.json").write_text(json.dumps(config, indent=2))
+        self._files, self._writers = [], {}
+        for name, columns in (("updates", UPDATE_COLUMNS), ("evals", EVAL_COLUMNS)):
+            path = self.folder / f"{name}.csv"
+            fresh = not (resume and path.exists())
+            f = path.open("w" if fresh else "a", newline="")
+            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            if fresh:
+                writer.writeheader()
+            self._files.append(f)
+            self._writers[name] = writer
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+            self.tensorboard = SummaryWriter(str(self.folder / "tensorboard"))
+        except ImportError:  # the optional extra is not installed
+            self.tensorboard = None
+
+    def update(self, stats: dict) -> None:
+        self._writers["updates"].writerow(stats)
+        self._files[0].flush()
+        if self.tensorboard:
+            for key, tag in TENSORBOARD_KEYS.items():
+                if key in stats:
+                    self.tensorboard.add_scalar(tag, stats[key], stats["env_steps"])
+
+    def evaluation(self, row: dict) -> None:
+        self._writers["evals"].writerow(row)
+        self._files[1].flush()
+        if self.tensorboard:
+            self.tensorboard.add_scalar("eval/score_mean", row["mean"], row["env_steps"])
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        if self.tensorboard:
+            self.tensorboard.close()

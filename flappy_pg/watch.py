@@ -1,0 +1,82 @@
+"""`flappy-pg watch`: an agent plays in the game window at 30 fps, with an overlay of the score,
+the episode and the agent's flap probability; episodes restart until the window is closed.
+
+Right / Left (or + / -) make it faster or slower, Space pauses, Esc or closing the window quits.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from flappy_pg.config import GameConfig
+from flappy_pg.env import FlappyBirdEnv
+
+SPEEDS = (0.25, 0.5, 1, 2, 4, 8, 16)
+END_PAUSE_FRAMES = 30  # the game-over frame stays up for a second before the next episode
+
+#: Maps one observation to (action, flap probability).
+Agent = Callable[[np.ndarray], tuple[int, float]]
+
+
+def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
+              speed: float = 1, record: str | None = None, max_frames: int | None = None) -> list[int]:
+    """Show the agent playing; returns the scores of the finished episodes."""
+    from flappy_pg.recording import Recorder
+    from flappy_pg.render import Renderer
+
+    recorder = Recorder(record) if record else None
+    renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label}")
+    pg = renderer.pg
+    env = FlappyBirdEnv(config=config)
+    speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
+    observation, _ = env.reset(seed=seed)
+    episode, scores, frames, paused, pause_left = 1, [], 0, False, 0
+    p_flap = 0.0
+    try:
+        running = True
+        while running and (max_frames is None or frames < max_frames):
+            for event in pg.event.get():
+                if event.type == pg.QUIT or (event.type == pg.KEYDOWN and event.key == pg.K_ESCAPE):
+                    running = False
+                elif event.type == pg.KEYDOWN and event.key in (pg.K_RIGHT, pg.K_PLUS, pg.K_EQUALS):
+                    speed_index = min(speed_index + 1, len(SPEEDS) - 1)
+                elif event.type == pg.KEYDOWN and event.key in (pg.K_LEFT, pg.K_MINUS):
+                    speed_index = max(speed_index - 1, 0)
+                elif event.type == pg.KEYDOWN and event.key == pg.K_SPACE:
+                    paused = not paused
+            speed = SPEEDS[speed_index]
+            renderer.fps = 30 * min(speed, 1)  # below 1x: fewer frames; above: steps per frame
+            if not paused:
+                if pause_left:
+                    pause_left -= 1
+                    if pause_left == 0:
+                        observation, _ = env.reset()
+                        episode += 1
+                else:
+                    for _ in range(max(1, int(speed))):
+                        action, p_flap = agent(observation)
+                        observation, _, terminated, truncated, info = env.step(action)
+                        if terminated or truncated:
+                            scores.append(info["score"])
+                            pause_left = END_PAUSE_FRAMES
+                            break
+            game = env.game
+            renderer.draw_world(game.t, game.key, game.y, game.vel)
+            renderer.draw_score(game.score, y=470)
+            if pause_left:
+                renderer.draw_centred("game_over", 150)
+            best = f"  best {max(scores)}" if scores else ""
+            renderer.draw_overlay([f"{label}", f"episode {episode}{best}",
+                                   f"flap probability {p_flap:.2f}",
+                                   f"speed x{speed:g}" + ("  (paused)" if paused else "")])
+            if recorder:
+                recorder.add(renderer.frame())
+            renderer.present()
+            frames += 1
+    finally:
+        renderer.close()
+        if recorder:
+            recorder.save()
+    return scores

@@ -1,0 +1,151 @@
+"""REINFORCE: returns and advantages against hand-worked examples, the baseline's unbiasedness,
+rollouts of complete episodes, checkpoints and resume, and a tiny training run that learns."""
+
+import numpy as np
+import pytest
+import torch
+
+from flappy_pg.checkpoint import (atomic_torch_save, load_checkpoint, load_policy, restore_trainer,
+                                  save_trainer, trainer_payload)
+from flappy_pg.errors import CheckpointError
+from flappy_pg.evaluate import evaluate
+from flappy_pg.policy import NumpyActor, Policy
+from flappy_pg.reinforce import (Trainer, TrainConfig, advantages, discounted_returns,
+                                 full_returns, policy_actor)
+from flappy_pg.rollout import play_episodes
+from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+TINY = dict(games=4, hidden=(8,), eval_every=0, torch_threads=1, value_steps=2,
+            train_max_score=3)
+
+
+def test_reward_to_go_and_full_return_by_hand():
+    rewards = np.array([[1.0, 1.0], [2.0, 1.0], [3.0, 0.0]])  # game 2 ended after 2 steps
+    mask = np.array([[1, 1], [1, 1], [1, 0]], dtype=bool)
+    assert discounted_returns(rewards, mask, 0.5).tolist() == [[2.75, 1.5], [3.5, 1.0], [3.0, 0.0]]
+    assert full_returns(rewards, mask, 0.5).tolist() == [[2.75, 1.5], [2.75, 1.5], [2.75, 0.0]]
+    assert discounted_returns(rewards, mask, 1.0)[:, 0].tolist() == [6.0, 5.0, 3.0]
+
+
+def test_advantages_are_normalized_over_the_whole_batch():
+    # Two episodes of a +0.1 alive bonus: normalizing per episode would make every episode's last
+    # steps negative; over the batch, the longer episode's steps stay above the shorter one's.
+    short = discounted_returns(np.full((3, 1), 0.1), np.ones((3, 1), bool), 1.0)[:, 0]
+    long = discounted_returns(np.full((6, 1), 0.1), np.ones((6, 1), bool), 1.0)[:, 0]
+    returns = torch.tensor(np.concatenate([short, long]), dtype=torch.float32)
+    adv = advantages(returns, "none", None, normalize=True)
+    assert abs(float(adv.mean())) < 1e-6 and abs(float(adv.std()) - 1) < 1e-5
+    assert torch.allclose(adv, (returns - returns.mean()) / returns.std(), atol=1e-6)
+    single = advantages(torch.tensor([3.0]), "mean", None, normalize=True)
+    assert torch.isfinite(single).all()  # a std over one element would be NaN
+    values = torch.tensor([1.0, 2.0])
+    assert advantages(torch.tensor([3.0, 3.0]), "value", values, False).tolist() == [2.0, 1.0]
+
+
+def test_a_baseline_leaves_the_expected_gradient_unchanged():
+    # E_a[∇ log π(a|s) · b(s)] = b(s) Σ_a ∇π(a|s) = 0, so subtracting b does not bias the estimator.
+    torch.manual_seed(0)
+    policy = Policy(8, (16,))
+    with torch.no_grad():  # a policy far from uniform
+        policy.net[-1].weight.mul_(300)
+    state = torch.randn(1, 8)
+    expected = [torch.zeros_like(p) for p in policy.parameters()]
+    probabilities = torch.softmax(policy(state), -1)[0].detach()
+    for action in (0, 1):
+        log_prob = policy.distribution(state).log_prob(torch.tensor([action]))
+        grads = torch.autograd.grad(log_prob.sum() * 7.5, list(policy.parameters()))
+        for total, g in zip(expected, grads):
+            total += probabilities[action] * g
+    assert max(float(t.abs().max()) for t in expected) < 1e-5
+    assert 0.001 < probabilities[1] < 0.999
+
+
+def test_new_policy_starts_at_its_initial_flap_probability():
+    obs = torch.randn(64, 8)
+    assert torch.allclose(Policy().flap_probability(obs), torch.tensor(0.5), atol=0.02)
+    assert torch.allclose(Policy(init_flap_prob=0.08).flap_probability(obs), torch.tensor(0.08),
+                          atol=0.01)
+    with torch.no_grad():
+        entropy = Policy().distribution(obs).entropy().mean()
+    assert abs(float(entropy) - np.log(2)) < 1e-3
+
+
+def test_numpy_actor_matches_the_torch_policy():
+    policy = Policy(8, (32, 32))
+    obs = np.random.default_rng(0).standard_normal((50, 8)).astype(np.float32)
+    assert np.allclose(NumpyActor(policy).flap_probability(obs),
+                       policy.flap_probability(torch.from_numpy(obs)).numpy(), atol=1e-6)
+
+
+def test_rollouts_hold_complete_episodes_without_the_reset_step():
+    env = FlappyBirdVectorEnv(5, max_score=2, config={"pipe_gap": 160})
+    rng = np.random.default_rng(0)
+    episodes = play_episodes(env, lambda obs: (rng.random(len(obs)) < 0.1).astype(np.int64),
+                             record=True, seed=3)
+    assert episodes.mask.sum(axis=0).tolist() == episodes.lengths.tolist()
+    for i, length in enumerate(episodes.lengths):
+        assert episodes.mask[:length, i].all() and not episodes.mask[length:, i].any()
+        last = episodes.rewards[length - 1, i]
+        assert last == (-1.0 if not episodes.truncated[i] else last)
+    single = FlappyBirdVectorEnv(5, config={"pipe_gap": 160}).reset(seed=3)[0]
+    assert np.array_equal(episodes.observations[0], single)
+
+
+def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path):
+    trainer = Trainer(TrainConfig(**TINY))
+    trainer.step()
+    trainer.step()
+    save_trainer(trainer, tmp_path / "latest.pt")
+    resumed = restore_trainer(load_checkpoint(tmp_path / "latest.pt"))
+    a, b = trainer.step(), resumed.step()
+    for key in ("env_steps", "episodes", "score_mean", "policy_loss", "entropy", "update"):
+        assert a[key] == b[key]
+    for p, q in zip(trainer.policy.parameters(), resumed.policy.parameters()):
+        assert torch.equal(p, q)
+    policy, payload = load_policy(tmp_path / "latest.pt")
+    assert payload["train_config"]["games"] == 4
+
+
+def test_bad_checkpoints_are_refused_with_one_line(tmp_path):
+    with pytest.raises(CheckpointError, match="not found"):
+        load_checkpoint(tmp_path / "missing.pt")
+    (tmp_path / "junk.pt").write_bytes(b"\x00garbage" * 10)
+    with pytest.raises(CheckpointError, match="corrupt"):
+        load_checkpoint(tmp_path / "junk.pt")
+    torch.save({"format": "flappy-pg/reinforce/1", "evil": Trainer}, tmp_path / "pickled.pt")
+    with pytest.raises(CheckpointError, match="pickled"):
+        load_checkpoint(tmp_path / "pickled.pt")
+    atomic_torch_save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="not a flappy-pg"):
+        load_checkpoint(tmp_path / "foreign.pt")
+    payload = trainer_payload(Trainer(TrainConfig(**TINY)))
+    payload["observation_layout"] = {"name": "pixels-v0", "features": []}
+    atomic_torch_save(payload, tmp_path / "other_layout.pt")
+    with pytest.raises(CheckpointError, match="layout 'pixels-v0'"):
+        load_checkpoint(tmp_path / "other_layout.pt")
+    for path in tmp_path.iterdir():
+        with pytest.raises(CheckpointError) as refused:
+            load_checkpoint(path)
+        assert "\n" not in str(refused.value)
+
+
+def test_invalid_training_settings_are_refused():
+    from flappy_pg.config import ConfigError
+    for bad in ({"baseline": "median"}, {"returns": "td"}, {"gamma": 0.0}, {"games": 0},
+                {"init_flap_prob": 1.0}, {"game": {"pipe_gap": -5}}):
+        with pytest.raises(ConfigError):
+            TrainConfig(**bad)
+
+
+def test_tiny_training_run_beats_the_random_policy():
+    easy = {"pipe_gap": 200}
+    config = TrainConfig(games=64, hidden=(16,), eval_every=0, torch_threads=1, lr=0.01,
+                         init_flap_prob=0.08, train_max_score=5, game=easy, seed=1)
+    trainer = Trainer(config)
+    before = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,
+                      episodes=32, max_score=5).mean
+    for _ in range(40):
+        trainer.step()
+    after = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,
+                     episodes=32, max_score=5).mean
+    assert before < 0.5 and after > before + 1.0
