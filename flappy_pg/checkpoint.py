@@ -84,11 +84,12 @@ def save_trainer(trainer, path: str | Path) -> None:
 
 def restore_trainer(payload: dict, **overrides):
     """A `Trainer` in the state the checkpoint saved; `overrides` change budget settings."""
-    from flappy_pg.reinforce import Trainer, TrainConfig, TrainState
+    from flappy_pg.reinforce import Trainer, TrainConfig
+    from flappy_pg.training import RunState
     try:
         config = TrainConfig.from_dict({**payload["train_config"], **overrides})
         trainer = Trainer(config)
-        trainer.state = TrainState(**payload["state"])
+        trainer.state = RunState(**payload["state"])
         trainer.policy.load_state_dict(payload["policy"])
         trainer.value.load_state_dict(payload["value"])
         trainer.optimizer.load_state_dict(payload["optimizer"])
@@ -108,7 +109,7 @@ def load_policy(path: str | Path):
     payload = load_checkpoint(path)
     try:
         config = payload["train_config"]
-        policy = Policy(len(FEATURES), tuple(config["hidden"]))
+        policy = Policy(len(FEATURES), tuple(config["hidden"]), input_scale=config.get("input_scale", 1.0))
         policy.load_state_dict(payload["policy"])
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"{path} holds a policy this version cannot load: {error}") from None

@@ -190,26 +190,28 @@ BUDGET_OPTIONS = {"steps": "max_steps", "seconds": "max_seconds", "target_score"
 def train(ctx, game_config, reward_config, steps, seconds, target_score, seed, out, runs, name,
           resume, **options):
     """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints."""
-    from flappy_pg.training import run_training
-    from flappy_pg.reinforce import TrainConfig
+    from flappy_pg.checkpoint import load_checkpoint, restore_trainer
+    from flappy_pg.reinforce import Trainer, TrainConfig
+    from flappy_pg.training import start_run
     budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
                "target_score": 1000.0 if target_score is None else target_score}
-    if resume:
-        given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
-                 if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
-        run_training(None, Path(out), Path(runs), name=name, resume=Path(resume), echo=click.echo,
-                     budget_overrides=given)
-        return
+    given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
+             if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
     names = {"games": "games", "batch_steps": "batch_steps", "returns": "returns",
              "gamma": "gamma", "baseline": "baseline", "normalize": "normalize_advantages",
              "entropy_coef": "entropy_coef", "lr": "lr", "max_grad_norm": "max_grad_norm",
              "hidden": "hidden", "train_max_score": "train_max_score", "eval_every": "eval_every",
              "eval_episodes": "eval_episodes", "threads": "torch_threads"}
     chosen = {names[k]: v for k, v in options.items() if v is not None}
-    config = TrainConfig(seed=seed, game=game_config.to_dict(), rewards=reward_config.to_dict(),
-                         eval_max_score=1000, **budgets, **chosen)
-    run_training(config, Path(out), Path(runs), name=name, echo=click.echo)
 
+    def new_trainer():
+        return Trainer(TrainConfig(seed=seed, game=game_config.to_dict(),
+                                   rewards=reward_config.to_dict(), **budgets, **chosen))
+
+    start_run("reinforce", ".pt", new_trainer,
+              lambda path, overrides: restore_trainer(load_checkpoint(path), **overrides),
+              Path(out), Path(runs), name=name, resume=resume, budget_overrides=given,
+              echo=click.echo)
 
 def policy_agent(policy, greedy: bool, seed: int | None):
     """(action, flap probability) for one observation, from a REINFORCE policy."""
@@ -274,3 +276,141 @@ def watch(checkpoint, speed, greedy, seed, record):
                        seed=seed, speed=speed, record=record)
     if scores:
         click.echo(f"{len(scores)} episodes, scores: {scores}")
+
+
+@main.group()
+def qlearn():
+    """The tabular Q-learning baseline: train, evaluate and watch it."""
+
+
+@qlearn.command("train")
+@game_options
+@reward_options
+@click.option("--steps", type=click.IntRange(min=0), default=0,
+              help="Stop after this many env steps (0: no step budget).")
+@click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
+              help="Stop after this many seconds of training (0: no time budget).")
+@click.option("--target-score", type=click.FloatRange(min=0), default=None, show_default="1000",
+              help="Stop when the evaluation mean score reaches this (0: never).")
+@click.option("--games", type=click.IntRange(min=1), default=None, help="Games played in parallel.")
+@click.option("--cell", type=click.IntRange(min=1), default=None, help="Pixels per distance bin.")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Learning rate α.")
+@click.option("--gamma", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Discount factor γ.")
+@click.option("--epsilon-start", type=click.FloatRange(0, 1), default=None, help="Initial ε.")
+@click.option("--epsilon-end", type=click.FloatRange(0, 1), default=None, help="Final ε.")
+@click.option("--epsilon-steps", type=click.IntRange(min=1), default=None,
+              help="Env steps over which ε decays linearly.")
+@click.option("--update", type=click.Choice(["backward", "online"]), default=None,
+              help="Backwards over each finished episode (classic), or online at every step.")
+@click.option("--eval-every", type=click.FloatRange(min=0), default=None,
+              help="Seconds of training between evaluations.")
+@click.option("--eval-episodes", type=click.IntRange(min=1), default=None,
+              help="Episodes per evaluation.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
+              help="Folder for Q-tables (a subfolder per run).")
+@click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
+              help="Folder for logs (a subfolder per run).")
+@click.option("--name", default=None, help="Run name (default: qlearn-<date>-<time>).")
+@click.option("--resume", type=click.Path(dir_okay=False), default=None,
+              help="Continue from a saved table (only the budget options apply then).")
+@click.pass_context
+@friendly_errors
+def qlearn_train(ctx, game_config, reward_config, steps, seconds, target_score, seed, out, runs,
+                 name, resume, **options):
+    """Train the tabular Q-learning bot headless, with progress, logs and evaluations."""
+    from flappy_pg.qlearning import QConfig, QLearner, restore_learner
+    from flappy_pg.training import start_run
+    budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
+               "target_score": 1000.0 if target_score is None else target_score}
+    given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
+             if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
+    chosen = {k: v for k, v in options.items() if v is not None}
+
+    def new_learner():
+        return QLearner(QConfig(seed=seed, game=game_config.to_dict(),
+                                rewards=reward_config.to_dict(), **budgets, **chosen))
+
+    start_run("qlearn", ".npz", new_learner, restore_learner, Path(out), Path(runs), name=name,
+              resume=resume, budget_overrides=given, echo=click.echo)
+
+
+@qlearn.command("eval")
+@click.argument("table", type=click.Path(dir_okay=False), required=False)
+@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
+              help="Seed of the first evaluation game; game i uses seed + i.")
+@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Episodes stop (as capped) at this many pipes.")
+@friendly_errors
+def qlearn_eval(table, episodes, seed, max_score):
+    """Evaluate a Q-table (greedy) headless on unseen seeds (default: the shipped table)."""
+    from flappy_pg.evaluate import EVAL_SEED, evaluate
+    from flappy_pg.paths import PRETRAINED_QTABLE
+    from flappy_pg.qlearning import Binning, load_table, table_actor
+    path = table or PRETRAINED_QTABLE
+    q, config, _ = load_table(path)
+    seed = EVAL_SEED if seed is None else seed
+    click.echo(f"evaluating {path} (seeds {seed}...{seed + episodes - 1})", err=True)
+    result = evaluate(table_actor(q, Binning(config.game_config, config.cell)), config.game_config,
+                      episodes=episodes, seed=seed, max_score=max_score)
+    click.echo(result.line())
+
+
+@qlearn.command("watch")
+@click.argument("table", type=click.Path(dir_okay=False), required=False)
+@click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
+              help="Playback speed (Right/Left keys change it while watching).")
+@click.option("--seed", type=int, default=None, help="Seed of the pipe heights.")
+@click.option("--record", type=click.Path(dir_okay=False), default=None,
+              help="Save what is shown as an animated GIF.")
+@friendly_errors
+def qlearn_watch(table, speed, seed, record):
+    """Watch the Q-learning bot play in a window (default: the shipped table)."""
+    from flappy_pg.paths import PRETRAINED_QTABLE
+    from flappy_pg.qlearning import Binning, load_table
+    from flappy_pg.watch import run_watch
+    path = table or PRETRAINED_QTABLE
+    q, config, _ = load_table(path)
+    binning = Binning(config.game_config, config.cell)
+
+    def agent(observation):
+        cell = binning.cells(observation[None])[0]
+        return int(q[cell, 1] > q[cell, 0]), float(q[cell, 1] > q[cell, 0])
+
+    scores = run_watch(agent, config.game_config, label=f"Q-learning {Path(path).name}", seed=seed,
+                       speed=speed, record=record)
+    if scores:
+        click.echo(f"{len(scores)} episodes, scores: {scores}")
+
+
+@main.command()
+@game_options
+@click.option("--seconds", type=click.FloatRange(min=0), default=120, show_default=True,
+              help="Training time per agent and seed (0: no time budget).")
+@click.option("--steps", type=click.IntRange(min=0), default=0,
+              help="Env steps per agent and seed (0: no step budget).")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
+@click.option("--eval-every", type=click.FloatRange(min=0, min_open=True), default=10,
+              show_default=True, help="Training seconds between evaluations for the curves.")
+@click.option("--eval-episodes", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Episodes per evaluation on the curves.")
+@click.option("--final-episodes", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Episodes of the final evaluation, per seed.")
+@click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
+              show_default=True, help="Report folder.")
+@friendly_errors
+def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final_episodes, out):
+    """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
+    same unseen seeds, and write a report (table and plots)."""
+    from flappy_pg.compare import run_comparison
+    try:
+        seed_list = tuple(int(s) for s in seeds.split(","))
+    except ValueError:
+        raise UserError(f"--seeds must be whole numbers separated by commas, got {seeds!r}") from None
+    if not seconds and not steps:
+        raise UserError("give a budget: --seconds or --steps")
+    run_comparison(game_config, seed_list, seconds, steps, Path(out), eval_every=eval_every,
+                   eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)

@@ -29,14 +29,17 @@ class Policy(nn.Module):
     bias; 0.5 is the maximum entropy, ln 2)."""
 
     def __init__(self, observation_size: int = 8, hidden: tuple[int, ...] = (64, 64),
-                 init_flap_prob: float = 0.5):
+                 init_flap_prob: float = 0.5, input_scale: float = 1.0):
         super().__init__()
+        # The observation is normalized by the screen's size, but the decisions turn on a few
+        # pixels: scaling the inputs up lets the first layer resolve them from the start.
+        self.register_buffer("input_scale", torch.tensor(float(input_scale)))
         self.net = mlp(observation_size, hidden, 2, last_gain=0.01)
         with torch.no_grad():
             self.net[-1].bias[1] = float(np.log(init_flap_prob / (1 - init_flap_prob)))
 
     def forward(self, observations: torch.Tensor) -> torch.Tensor:
-        return self.net(observations)
+        return self.net(observations * self.input_scale)
 
     def distribution(self, observations: torch.Tensor) -> Categorical:
         return Categorical(logits=self(observations))
@@ -50,12 +53,14 @@ class ValueBaseline(nn.Module):
     """V(s), fitted by regression on Monte Carlo returns; used only as a baseline, never to
     bootstrap a return."""
 
-    def __init__(self, observation_size: int = 8, hidden: tuple[int, ...] = (64, 64)):
+    def __init__(self, observation_size: int = 8, hidden: tuple[int, ...] = (64, 64),
+                 input_scale: float = 1.0):
         super().__init__()
+        self.register_buffer("input_scale", torch.tensor(float(input_scale)))
         self.net = mlp(observation_size, hidden, 1, last_gain=1.0)
 
     def forward(self, observations: torch.Tensor) -> torch.Tensor:
-        return self.net(observations).squeeze(-1)
+        return self.net(observations * self.input_scale).squeeze(-1)
 
 
 class NumpyActor:
@@ -64,12 +69,13 @@ class NumpyActor:
     snapshot after every update."""
 
     def __init__(self, policy: Policy):
+        self.input_scale = np.float32(policy.input_scale)
         linears = [m for m in policy.net if isinstance(m, nn.Linear)]
         self.layers = [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
                        for m in linears]
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        h = observations
+        h = observations * self.input_scale
         for weight, bias in self.layers[:-1]:
             h = np.tanh(h @ weight + bias)
         weight, bias = self.layers[-1]

@@ -8,7 +8,8 @@ The whole algorithm, top to bottom:
 4. `policy_update`: one gradient step on the surrogate loss -mean(log π(a|s) · Â) (minus an
    entropy bonus): its gradient is the log-derivative-trick estimate of ∇θ E[R].
 5. `fit_baseline`: regress V(s) on the returns (only when `baseline="value"`).
-`Trainer` runs that loop with budgets, logging, evaluation and checkpoints.
+`Trainer` holds the networks and does one batch and one update per `step()`;
+`flappy_pg.training` runs it with budgets, logging, evaluation and checkpoints.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -25,6 +25,7 @@ import torch
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig
 from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
 from flappy_pg.rollout import Act, Episodes, play_episodes
+from flappy_pg.training import RunState
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 RETURN_TYPES = ("reward-to-go", "full")
@@ -50,6 +51,7 @@ class TrainConfig:
     max_grad_norm: float = 1.0  # 0 disables clipping
     hidden: tuple[int, ...] = (64, 64)
     init_flap_prob: float = 0.5  # a new policy's flap probability (zero-weight head, this bias)
+    input_scale: float = 1.0  # the policy multiplies its inputs by this
     train_max_score: int = 200  # training episodes are truncated (not ended by death) here
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
@@ -214,19 +216,7 @@ def flatten(rounds: list[Episodes], config: TrainConfig):
             torch.from_numpy(np.concatenate(returns)).float())
 
 
-# -- the training loop -------------------------------------------------------------------------
-@dataclass
-class TrainState:
-    """Counters that a resumed run continues from."""
-
-    updates: int = 0
-    env_steps: int = 0
-    episodes: int = 0
-    seconds: float = 0.0
-    best_eval: float = -math.inf
-    last_eval: float = -math.inf
-
-
+# -- the trainer ------------------------------------------------------------------------------
 class Trainer:
     """Runs REINFORCE under a `TrainConfig`; `step()` does one batch and one update."""
 
@@ -234,8 +224,8 @@ class Trainer:
         self.config = config
         torch.set_num_threads(config.torch_threads)
         torch.manual_seed(config.seed)
-        self.policy = Policy(8, config.hidden, config.init_flap_prob).to(config.device)
-        self.value = ValueBaseline(8, config.hidden).to(config.device)
+        self.policy = Policy(8, config.hidden, config.init_flap_prob, config.input_scale).to(config.device)
+        self.value = ValueBaseline(8, config.hidden, config.input_scale).to(config.device)
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr)
         self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
         self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
@@ -244,7 +234,7 @@ class Trainer:
                                        rewards=config.reward_config,
                                        max_score=config.train_max_score)
         self.env.reset(seed=config.seed)
-        self.state = TrainState()
+        self.state = RunState()
 
     def step(self) -> dict:
         """Collect one batch of complete episodes and make one policy-gradient update."""
@@ -278,31 +268,9 @@ class Trainer:
                      sps=steps / seconds, collect_sps=steps / max(collect_seconds, 1e-9))
         return stats
 
-    def out_of_budget(self) -> str | None:
-        c, s = self.config, self.state
-        if c.max_steps and s.env_steps >= c.max_steps:
-            return f"reached the step budget ({c.max_steps:,} env steps)"
-        if c.max_seconds and s.seconds >= c.max_seconds:
-            return f"reached the time budget ({c.max_seconds:g} s)"
-        if c.target_score and s.last_eval >= c.target_score:
-            return f"reached the target score (evaluation mean {s.last_eval:.1f})"
-        return None
+    def eval_actor(self, greedy: bool = True) -> Act:
+        return policy_actor(self.policy, np.random.default_rng(self.config.eval_seed), greedy)
 
-
-def train_loop(trainer: Trainer, on_update: Callable[[dict], None],
-               on_eval: Callable[[], None] | None = None,
-               should_stop: Callable[[], bool] = lambda: False) -> str:
-    """Update until a budget is reached or `should_stop()`; evaluations every `eval_every`
-    training seconds. Returns why it stopped."""
-    c = trainer.config
-    next_eval = trainer.state.seconds + c.eval_every if c.eval_every else math.inf
-    while True:
-        on_update(trainer.step())
-        if should_stop():
-            return "interrupted (Ctrl-C)"
-        if on_eval and trainer.state.seconds >= next_eval:
-            on_eval()
-            next_eval = trainer.state.seconds + c.eval_every
-        reason = trainer.out_of_budget()
-        if reason:
-            return reason
+    def save(self, path) -> None:
+        from flappy_pg.checkpoint import save_trainer
+        save_trainer(self, path)

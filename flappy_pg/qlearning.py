@@ -1,0 +1,294 @@
+"""Tabular Q-learning, the classic Flappy Bird bot, on the same vectorized core.
+
+The state is the bird's horizontal and vertical distance to the next gap (its right edge and its
+bottom edge, in `cell`-pixel bins) and its vertical speed (whole pixels per frame), read back
+from the feature observation. Actions are ε-greedy with ε decaying linearly to `epsilon_end`;
+ties go to "do nothing". Updates are one-step Q-learning,
+Q(s,a) += α (r + γ max_a' Q(s',a') - Q(s,a)), either online at every step (all games at once)
+or, as the classic bots do, backwards over each episode when it ends (`update="backward"`), so
+that a death's penalty reaches the earlier states in the same sweep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.errors import CheckpointError
+from flappy_pg.observation import FEATURES, LAYOUT
+from flappy_pg.training import RunState
+from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+UPDATES = ("online", "backward")
+TABLE_FORMAT = "flappy-pg/qtable/1"
+
+
+@dataclass(frozen=True)
+class QConfig:
+    seed: int = 0
+    games: int = 64
+    cell: int = 10  # pixels per distance bin
+    alpha: float = 0.1
+    gamma: float = 0.99
+    epsilon_start: float = 0.05
+    epsilon_end: float = 0.0
+    epsilon_steps: int = 20_000_000  # env steps over which ε decays
+    update: str = "backward"
+    train_max_score: int = 1000
+    max_steps: int = 0
+    max_seconds: float = 0.0
+    target_score: float = 0.0
+    eval_every: float = 20.0
+    eval_episodes: int = 32
+    eval_max_score: int = 1000
+    eval_seed: int = 1_000_000
+    game: dict = field(default_factory=lambda: GameConfig().to_dict())
+    rewards: dict = field(default_factory=lambda: RewardConfig().to_dict())
+
+    def __post_init__(self) -> None:
+        checks = [(self.update in UPDATES, f"update must be one of {UPDATES}"),
+                  (self.games >= 1, "games must be at least 1"),
+                  (self.cell >= 1, "cell must be at least 1 pixel"),
+                  (0 < self.alpha <= 1, "alpha must be in (0, 1]"),
+                  (0 < self.gamma <= 1, "gamma must be in (0, 1]"),
+                  (0 <= self.epsilon_end <= self.epsilon_start <= 1,
+                   "need 0 <= epsilon_end <= epsilon_start <= 1"),
+                  (self.epsilon_steps >= 1, "epsilon_steps must be at least 1"),
+                  (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more")]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+        GameConfig.from_dict(self.game)
+        RewardConfig.from_dict(self.rewards)
+
+    @property
+    def game_config(self) -> GameConfig:
+        return GameConfig.from_dict(self.game)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "QConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"unknown Q-learning setting(s): {', '.join(unknown)}")
+        return cls(**values)
+
+
+class Binning:
+    """Maps feature observations to Q-table cells: (dx bin, dy bin, speed bin)."""
+
+    def __init__(self, config: GameConfig, cell: int):
+        c = config
+        self.width, self.height, self.fall = c.screen_width, c.screen_height, c.max_fall_speed
+        self.cell = cell
+        self.dx_max = c.screen_width + c.pipe_width - c.bird_x  # dx lies in [0, dx_max]
+        self.dy_min = c.gap_top_min + c.pipe_gap - c.ground_y  # gap bottom - bird bottom
+        self.dy_max = c.gap_top_max + c.pipe_gap - (c.highest_bird_y + c.bird_height)
+        self.speed_min = math.floor(c.flap_speed)
+        self.speed_max = math.ceil(c.max_fall_speed + c.gravity)
+        self.shape = (self.dx_max // cell + 1,
+                      math.floor(self.dy_max / cell) - math.floor(self.dy_min / cell) + 1,
+                      self.speed_max - self.speed_min + 1)
+        self._dy_offset = math.floor(self.dy_min / cell)
+
+    def pixels(self, observations: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(dx, dy, speed) in pixels from observations (rounded: positions are whole pixels)."""
+        dx = np.rint(observations[..., 2] * self.width)
+        dy = np.rint(observations[..., 4] * self.height)
+        speed = np.rint(observations[..., 1] * self.fall)
+        return dx, dy, speed
+
+    def cells(self, observations: np.ndarray) -> np.ndarray:
+        """Flat Q-table row index of each observation."""
+        dx, dy, speed = self.pixels(observations)
+        i = np.clip(dx // self.cell, 0, self.shape[0] - 1).astype(np.int64)
+        j = np.clip(np.floor(dy / self.cell) - self._dy_offset, 0, self.shape[1] - 1).astype(np.int64)
+        k = np.clip(speed - self.speed_min, 0, self.shape[2] - 1).astype(np.int64)
+        return (i * self.shape[1] + j) * self.shape[2] + k
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+
+def greedy_actions(q: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """argmax_a Q, ties to 0 (do nothing), as the classic bot."""
+    return (q[cells, 1] > q[cells, 0]).astype(np.int64)
+
+
+def q_update(q: np.ndarray, cells, actions, rewards, next_cells, ended, alpha, gamma) -> None:
+    """One-step Q-learning for a batch of transitions (a cell visited twice gets both updates)."""
+    future = np.where(ended, 0.0, q[next_cells].max(axis=1))
+    error = rewards + gamma * future - q[cells, actions]
+    np.add.at(q, (cells, actions), alpha * error)
+
+
+def backward_update(q: np.ndarray, cells: list, actions: list, rewards: list, terminal: bool,
+                    alpha: float, gamma: float) -> None:
+    """Q-learning sweeps backwards over one finished episode, so the end's outcome reaches the
+    earliest states at once (the classic bots' delayed update). A truncated episode's last
+    transition has no stored next state, so it is skipped."""
+    last = len(cells) - 1
+    for t in range(last, -1, -1):
+        s, a = cells[t], actions[t]
+        if t == last:
+            if not terminal:
+                continue
+            target = rewards[t]
+        else:
+            following = cells[t + 1]
+            target = rewards[t] + gamma * max(q[following, 0], q[following, 1])
+        q[s, a] += alpha * (target - q[s, a])
+
+
+class QLearner:
+    """Runs tabular Q-learning on the vector env; `step(n)` plays n frames in every game."""
+
+    def __init__(self, config: QConfig, q: np.ndarray | None = None):
+        self.config = config
+        self.binning = Binning(config.game_config, config.cell)
+        self.q = np.zeros((self.binning.size, 2)) if q is None else q
+        self.rng = np.random.default_rng(config.seed)
+        self.env = FlappyBirdVectorEnv(config.games, config=config.game_config,
+                                       rewards=RewardConfig.from_dict(config.rewards),
+                                       max_score=config.train_max_score)
+        self.observations, _ = self.env.reset(seed=config.seed)
+        self.state = RunState()
+        self._resetting = np.zeros(config.games, dtype=bool)
+        self._history = [([], [], []) for _ in range(config.games)]
+        self.recent_scores: list[int] = []
+
+    @property
+    def epsilon(self) -> float:
+        c = self.config
+        progress = min(1.0, self.state.env_steps / c.epsilon_steps)
+        return c.epsilon_start + progress * (c.epsilon_end - c.epsilon_start)
+
+    def act(self, cells: np.ndarray) -> np.ndarray:
+        actions = greedy_actions(self.q, cells)
+        explore = self.rng.random(len(cells)) < self.epsilon
+        actions[explore] = self.rng.integers(0, 2, explore.sum())
+        return actions
+
+    def step(self, frames: int = 256) -> dict:
+        """Play `frames` frames in every game, learning as configured."""
+        c = self.config
+        start = time.perf_counter()
+        steps_before, episodes_before = self.state.env_steps, self.state.episodes
+        scores = []
+        for _ in range(frames):
+            cells = self.binning.cells(self.observations)
+            actions = self.act(cells)
+            observations, rewards, terminated, truncated, info = self.env.step(actions)
+            live = ~self._resetting  # the step after an episode's end is a reset step: skip it
+            ended = live & (terminated | truncated)
+            next_cells = self.binning.cells(observations)
+            if c.update == "online":
+                idx = np.flatnonzero(live)
+                q_update(self.q, cells[idx], actions[idx], rewards[idx], next_cells[idx],
+                         terminated[idx], c.alpha, c.gamma)
+            else:
+                for i in np.flatnonzero(live):
+                    history = self._history[i]
+                    history[0].append(cells[i])
+                    history[1].append(actions[i])
+                    history[2].append(rewards[i])
+                for i in np.flatnonzero(ended):
+                    h = self._history[i]
+                    backward_update(self.q, h[0], h[1], h[2], bool(terminated[i]), c.alpha, c.gamma)
+                    self._history[i] = ([], [], [])
+            if ended.any():
+                scores.extend(info["score"][ended].tolist())
+            self.state.env_steps += int(live.sum())
+            self.state.episodes += int(ended.sum())
+            self._resetting = terminated | truncated
+            self.observations = observations
+        seconds = time.perf_counter() - start
+        self.state.seconds += seconds
+        self.state.updates += 1
+        self.recent_scores = (self.recent_scores + scores)[-200:]
+        steps = self.state.env_steps - steps_before
+        return {"update": self.state.updates, "env_steps": self.state.env_steps,
+                "episodes": self.state.episodes, "seconds": round(self.state.seconds, 3),
+                "batch_steps": steps, "new_episodes": self.state.episodes - episodes_before,
+                "score_mean": float(np.mean(self.recent_scores)) if self.recent_scores else 0.0,
+                "score_max": int(max(self.recent_scores)) if self.recent_scores else 0,
+                "epsilon": self.epsilon, "visited_cells": int((self.q != 0).any(axis=1).sum()),
+                "sps": steps / seconds}
+
+    def eval_actor(self) -> Callable[[np.ndarray], np.ndarray]:
+        return table_actor(self.q, self.binning)
+
+    def save(self, path) -> None:
+        save_table(self, path)
+
+
+
+def table_actor(q: np.ndarray, binning: Binning) -> Callable[[np.ndarray], np.ndarray]:
+    """Greedy actions from a Q-table (for evaluation and watching)."""
+    return lambda observations: greedy_actions(q, binning.cells(observations))
+
+
+# -- saving and loading tables (.npz, no pickle) -----------------------------------------------
+def save_table(learner: QLearner, path: str | Path) -> None:
+    """Write the table with its binning, configs and counters, atomically."""
+    import json
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"format": TABLE_FORMAT, "observation_layout": {"name": LAYOUT, "features": list(FEATURES)},
+            "config": learner.config.to_dict(), "state": dataclasses.asdict(learner.state),
+            "shape": list(learner.binning.shape)}
+    temporary = path.with_name(f".{path.name}.tmp.npz")
+    np.savez_compressed(temporary, q=learner.q, meta=np.array(json.dumps(meta)),
+                        rng=np.array(json.dumps(learner.rng.bit_generator.state)))
+    temporary.replace(path)
+
+
+def load_table(path: str | Path) -> tuple[np.ndarray, QConfig, dict]:
+    """(Q, config, metadata) of a saved table, checked; one-line errors otherwise."""
+    import json
+    import zipfile
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"Q-table not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            q, meta = data["q"], json.loads(str(data["meta"]))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        raise CheckpointError(f"{path} is not a readable Q-table (corrupt, or not a .npz)") from None
+    if not isinstance(meta, dict) or meta.get("format") != TABLE_FORMAT:
+        raise CheckpointError(f"{path} is not a flappy-pg Q-table")
+    if meta.get("observation_layout", {}).get("name") != LAYOUT:
+        raise CheckpointError(f"{path} was made for observation layout "
+                              f"{meta.get('observation_layout', {}).get('name')!r}; this version "
+                              f"uses {LAYOUT!r}")
+    try:
+        config = QConfig.from_dict(meta["config"])
+    except (ConfigError, KeyError, TypeError) as error:
+        raise CheckpointError(f"{path} has an unusable config: {error}") from None
+    binning = Binning(config.game_config, config.cell)
+    if q.shape != (binning.size, 2) or list(binning.shape) != meta.get("shape"):
+        raise CheckpointError(f"{path}: its table's shape {q.shape} does not match its binning "
+                              f"{tuple(meta.get('shape', ()))}")
+    return q, config, meta
+
+
+def restore_learner(path: Path, overrides: dict) -> QLearner:
+    """A `QLearner` continuing a saved table; `overrides` change budget settings."""
+    import json
+    q, config, meta = load_table(path)
+    learner = QLearner(QConfig.from_dict({**config.to_dict(), **overrides}), q=q)
+    learner.state = RunState(**meta["state"])
+    with np.load(path, allow_pickle=False) as data:
+        learner.rng.bit_generator.state = json.loads(str(data["rng"]))
+    return learner

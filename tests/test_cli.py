@@ -1,0 +1,93 @@
+"""The command line: help everywhere, one-line errors for bad input, tiny end-to-end runs."""
+
+import csv
+
+import pytest
+from click.testing import CliRunner
+
+from flappy_pg.cli import main
+
+COMMANDS = [[], ["train"], ["eval"], ["watch"], ["play"], ["bench"], ["bench", "env"],
+            ["qlearn"], ["qlearn", "train"], ["qlearn", "eval"], ["qlearn", "watch"], ["compare"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = CliRunner().invoke(main, command + ["--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "missing.pt"], "checkpoint not found"),
+    (["watch", "missing.pt"], "checkpoint not found"),
+    (["qlearn", "eval", "missing.npz"], "Q-table not found"),
+    (["train", "--gap", "500"], "pipe_gap"),
+    (["play", "--record", "out.mp4"], ".gif"),
+    (["compare", "--seeds", "a,b"], "--seeds"),
+])
+def test_bad_input_gets_one_line_and_a_nonzero_exit(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len([line for line in result.output.splitlines() if line.strip()]) == 1
+
+
+def test_corrupt_checkpoint_is_one_line(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    result = CliRunner().invoke(main, ["eval", str(bad)])
+    assert result.exit_code == 1 and "corrupt" in result.output
+
+
+def test_train_then_resume_then_eval(tmp_path):
+    runner = CliRunner()
+    common = ["--games", "4", "--hidden", "8", "--eval-episodes", "2", "--out", str(tmp_path / "ck"),
+              "--runs", str(tmp_path / "runs"), "--name", "tiny", "--threads", "1"]
+    first = runner.invoke(main, ["train", "--steps", "500", *common])
+    assert first.exit_code == 0, first.output
+    assert "update" in first.output and (tmp_path / "ck" / "tiny" / "latest.pt").exists()
+    with (tmp_path / "runs" / "tiny" / "updates.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    steps_before = int(rows[-1]["env_steps"])
+    second = runner.invoke(main, ["train", "--resume", str(tmp_path / "ck" / "tiny" / "latest.pt"),
+                                  "--steps", str(steps_before + 500), "--out", str(tmp_path / "ck"),
+                                  "--runs", str(tmp_path / "runs")])
+    assert second.exit_code == 0, second.output
+    assert "resuming" in second.output
+    with (tmp_path / "runs" / "tiny" / "updates.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert int(rows[-1]["env_steps"]) > steps_before
+    evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "tiny" / "best.pt"),
+                                     "--episodes", "3", "--max-score", "5"])
+    assert evaluated.exit_code == 0 and "score over 3 episodes" in evaluated.output
+
+
+def test_qlearn_train_and_eval(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["qlearn", "train", "--steps", "3000", "--games", "4",
+                                  "--eval-episodes", "2", "--out", str(tmp_path / "ck"),
+                                  "--runs", str(tmp_path / "runs"), "--name", "q"])
+    assert result.exit_code == 0, result.output
+    table = tmp_path / "ck" / "q" / "latest.npz"
+    evaluated = runner.invoke(main, ["qlearn", "eval", str(table), "--episodes", "2"])
+    assert evaluated.exit_code == 0 and "score over 2 episodes" in evaluated.output
+
+
+def test_compare_writes_a_well_formed_report(tmp_path):
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["compare", "--seconds", "1.5", "--seeds", "0,1",
+                                       "--eval-every", "0.5", "--eval-episodes", "2",
+                                       "--final-episodes", "3", "--gap", "180", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("summary.md", "summary.html", "curves.csv", "finals.csv", "score_vs_steps.png",
+                 "score_vs_seconds.png"):
+        assert (out / name).stat().st_size > 0
+    summary = (out / "summary.md").read_text()
+    assert "| REINFORCE |" in summary and "| Q-learning |" in summary
+    with (out / "finals.csv").open() as f:
+        finals = list(csv.DictReader(f))
+    assert {(r["agent"], r["seed"]) for r in finals} == {
+        ("REINFORCE", "0"), ("REINFORCE", "1"), ("Q-learning", "0"), ("Q-learning", "1")}
+    assert (out / "score_vs_steps.png").read_bytes()[:4] == b"\x89PNG"
