@@ -414,3 +414,51 @@ def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final
         raise UserError("give a budget: --seconds or --steps")
     run_comparison(game_config, seed_list, seconds, steps, Path(out), eval_every=eval_every,
                    eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)
+
+
+@main.command()
+@click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
+@click.option("--fresh", is_flag=True, help="Use a new, untrained policy instead of a checkpoint.")
+@click.option("--horizon", type=click.IntRange(2, 14), default=10, show_default=True,
+              help="Frames of the enumerated short game (2^horizon trajectories).")
+@click.option("--repeats", type=click.IntRange(min=2), default=50, show_default=True,
+              help="Monte Carlo estimates per sample size N.")
+@click.option("--batches", type=click.IntRange(min=2), default=30, show_default=True,
+              help="Independent batches on the real game.")
+@click.option("--episodes", type=click.IntRange(min=2), default=16, show_default=True,
+              help="Episodes per batch on the real game.")
+@click.option("--max-score", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Real-game episodes are capped at this many pipes.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
+              show_default=True, help="Folder for the table and plot.")
+@friendly_errors
+def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, seed, out):
+    """The log-derivative trick measured: exact gradient vs score-function estimates on an
+    enumerable short game, and each estimator variant's variance on the real game."""
+    import torch
+    from flappy_pg.checkpoint import load_policy
+    from flappy_pg.gradlab import estimator_variance, exactness, markdown, plot_lab
+    from flappy_pg.paths import PRETRAINED_POLICY
+    from flappy_pg.policy import Policy
+    from flappy_pg.reinforce import TrainConfig
+    if fresh:
+        torch.manual_seed(seed)
+        defaults = TrainConfig()
+        policy, config, label = Policy(8, defaults.hidden, input_scale=defaults.input_scale), \
+            GameConfig(), "a fresh policy"
+    else:
+        path = checkpoint or PRETRAINED_POLICY
+        policy, payload = load_policy(path)
+        config, label = TrainConfig.from_dict(payload["train_config"]).game_config, str(path)
+    click.echo(f"gradient lab on {label}")
+    exact = exactness(policy, config, horizon=horizon, repeats=repeats, seed=seed, echo=click.echo)
+    variance = estimator_variance(policy, config, batches=batches, episodes=episodes,
+                                  max_score=max_score, seed=seed, echo=click.echo)
+    table = markdown(exact["rows"], variance)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gradlab.md").write_text(f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n")
+    plot_lab(exact["rows"], variance, folder / "gradlab.png")
+    click.echo(table)
+    click.echo(f"table and plot written to {folder}")

@@ -146,6 +146,15 @@ class GameBatch:
         self.next_gap = np.zeros(n, dtype=np.int64)
         self.after_gap = np.zeros(n, dtype=np.int64)
 
+    STATE = ("key", "y", "vel", "t", "score", "crashed", "next_index", "next_gap", "after_gap")
+
+    def select(self, rows: np.ndarray) -> "GameBatch":
+        """A new batch holding copies of the games `rows` (an index may repeat)."""
+        chosen = GameBatch(self.physics, len(rows))
+        for name in self.STATE:
+            setattr(chosen, name, getattr(self, name)[rows].copy())
+        return chosen
+
     def reset(self, games: np.ndarray, keys: np.ndarray) -> None:
         """Start new games in the slots `games` (indices) with pipe keys `keys`."""
         c = self.physics.config
