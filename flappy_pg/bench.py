@@ -7,6 +7,7 @@ Every figure is measured in the run that prints it. Actions are a fixed seeded r
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import gymnasium as gym
@@ -61,7 +62,9 @@ def reference_spec():
     registers another `FlappyBird-v0`; ours is put back in the registry right after."""
     ours = gym.envs.registration.registry["FlappyBird-v0"]
     try:
-        import flappy_bird_gymnasium  # noqa: F401
+        with warnings.catch_warnings():  # "Overriding environment FlappyBird-v0": expected here
+            warnings.simplefilter("ignore")
+            import flappy_bird_gymnasium  # noqa: F401
     except ImportError:
         return None
     finally:
@@ -109,3 +112,34 @@ def ratios(figures: list[Figure]) -> list[str]:
              ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game")]
     return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.1f}x"
             for ours, theirs in pairs if ours in by_name and theirs in by_name]
+
+
+def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
+                           max_score: int = 1000, progress=print) -> list[dict]:
+    """Train REINFORCE with the default settings on each seed; snapshot the policy when its
+    training time passes each mark (seconds), then evaluate every snapshot (greedy, unseen
+    seeds). Evaluation time is not counted as training time."""
+    import copy
+
+    from flappy_pg.evaluate import evaluate
+    from flappy_pg.reinforce import Trainer, TrainConfig, policy_actor
+
+    rows = []
+    for seed in seeds:
+        trainer = Trainer(TrainConfig(seed=seed, eval_every=0))
+        pending, snapshots = sorted(marks), []
+        while pending:
+            stats = trainer.step()
+            while pending and trainer.state.seconds >= pending[0]:
+                snapshots.append((pending.pop(0), copy.deepcopy(trainer.policy), dict(stats)))
+        progress(f"seed {seed}: trained {trainer.state.seconds:.0f}s, "
+                 f"{trainer.state.env_steps:,} env steps "
+                 f"({trainer.state.env_steps / trainer.state.seconds:,.0f} steps/s)")
+        for mark, policy, stats in snapshots:
+            result = evaluate(policy_actor(policy, None, greedy=True), trainer.config.game_config,
+                              episodes=episodes, max_score=max_score)
+            row = {"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
+                   "env_steps": stats["env_steps"], **result.summary()}
+            rows.append(row)
+            progress(f"seed {seed} at {mark:g}s ({stats['env_steps']:,} steps): {result.line()}")
+    return rows

@@ -462,3 +462,38 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
     plot_lab(exact["rows"], variance, folder / "gradlab.png")
     click.echo(table)
     click.echo(f"table and plot written to {folder}")
+
+
+@bench.command("train")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
+@click.option("--marks", default="30,60,120,300,600", show_default=True,
+              help="Training seconds at which the policy is evaluated, comma-separated.")
+@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Evaluation episodes per snapshot.")
+@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the rows to this CSV file.")
+@friendly_errors
+def bench_train(seeds, marks, episodes, max_score, csv_path):
+    """Learning speed of `flappy-pg train`'s defaults: evaluation score after given training
+    times, for several seeds (the learning targets: mean >= 100 within 120 s, every game at the
+    1000-pipe cap within 600 s)."""
+    import csv
+    from flappy_pg.bench import run_training_benchmark
+    try:
+        seed_list = tuple(int(s) for s in seeds.split(","))
+        mark_list = tuple(float(m) for m in marks.split(","))
+    except ValueError:
+        raise UserError("--seeds and --marks take numbers separated by commas") from None
+    rows = run_training_benchmark(seed_list, mark_list, episodes, max_score,
+                                  progress=lambda m: click.echo(m, err=True))
+    click.echo(f"{'seed':>4} {'train s':>8} {'env steps':>13} {'mean':>8} {'std':>7} "
+               f"{'median':>7} {'max':>6} {'capped':>7}")
+    for r in rows:
+        click.echo(f"{r['seed']:>4} {r['train_s']:>8.1f} {r['env_steps']:>13,} {r['mean']:>8.1f} "
+                   f"{r['std']:>7.1f} {r['median']:>7.0f} {r['max']:>6} {r['capped_share']:>7.0%}")
+    if csv_path:
+        with open(csv_path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)

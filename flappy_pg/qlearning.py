@@ -35,11 +35,11 @@ class QConfig:
     seed: int = 0
     games: int = 64
     cell: int = 10  # pixels per distance bin
-    alpha: float = 0.1
+    alpha: float = 0.7  # as the classic bot
     gamma: float = 0.99
     epsilon_start: float = 0.05
     epsilon_end: float = 0.0
-    epsilon_steps: int = 20_000_000  # env steps over which ε decays
+    epsilon_steps: int = 10_000_000  # env steps over which ε decays
     update: str = "backward"
     train_max_score: int = 1000
     max_steps: int = 0

@@ -37,22 +37,22 @@ class TrainConfig:
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
     seed: int = 0
-    games: int = 128  # episodes per batch: each game plays one complete episode per round
+    games: int = 256  # episodes per batch: each game plays one complete episode per round
     batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
     returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
     gamma: float = 0.99
     baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
     normalize_advantages: bool = True
     entropy_coef: float = 0.0
-    lr: float = 1e-3
+    lr: float = 3e-3
     value_lr: float = 1e-3
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
     max_grad_norm: float = 1.0  # 0 disables clipping
-    hidden: tuple[int, ...] = (64, 64)
-    init_flap_prob: float = 0.5  # a new policy's flap probability (zero-weight head, this bias)
-    input_scale: float = 1.0  # the policy multiplies its inputs by this
-    train_max_score: int = 200  # training episodes are truncated (not ended by death) here
+    hidden: tuple[int, ...] = (32, 32)
+    init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
+    input_scale: float = 32.0  # the policy multiplies its inputs by this
+    train_max_score: int = 100  # training episodes are truncated (not ended by death) here
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)

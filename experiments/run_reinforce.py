@@ -1,0 +1,41 @@
+"""One tuning experiment: train REINFORCE with some settings for a time budget, snapshot the
+policy at given training seconds, then evaluate every snapshot (100 episodes, unseen seeds,
+capped at 1000 pipes) greedily and with sampled actions.
+
+    python experiments/run_reinforce.py '{"input_scale": 16}' 90 45
+    (settings as JSON over TrainConfig's defaults, budget in seconds, snapshot marks)
+"""
+
+import copy
+import json
+import sys
+import time
+
+import numpy as np
+
+from flappy_pg.evaluate import evaluate
+from flappy_pg.reinforce import Trainer, TrainConfig, policy_actor
+
+settings = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+if "hidden" in settings:
+    settings["hidden"] = tuple(settings["hidden"])
+budget = float(sys.argv[2]) if len(sys.argv) > 2 else 60
+marks = [float(m) for m in sys.argv[3].split(",")] if len(sys.argv) > 3 else []
+
+trainer = Trainer(TrainConfig(eval_every=0, **settings))
+snapshots, last_print = {}, 0.0
+while trainer.state.seconds < budget:
+    stats = trainer.step()
+    if marks and trainer.state.seconds >= marks[0]:
+        snapshots[marks.pop(0)] = (copy.deepcopy(trainer.policy), trainer.state.env_steps)
+    if time.time() - last_print > 10:
+        last_print = time.time()
+        print(f"{trainer.state.seconds:6.1f}s update {stats['update']} steps {stats['env_steps']:,} "
+              f"train score {stats['score_mean']:.2f} entropy {stats['entropy']:.3f}", flush=True)
+snapshots[budget] = (trainer.policy, trainer.state.env_steps)
+for mark, (policy, steps) in snapshots.items():
+    for greedy in (True, False):
+        result = evaluate(policy_actor(policy, np.random.default_rng(5), greedy=greedy),
+                          trainer.config.game_config, episodes=100, max_score=1000)
+        print(f"eval at {mark:g}s ({steps:,} steps) {'greedy' if greedy else 'sampled'}: "
+              f"{result.line()}", flush=True)
