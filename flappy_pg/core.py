@@ -109,12 +109,9 @@ class SingleGame:
         self.y, self.vel = float(c.bird_start_y), float(c.flap_speed)
         self.t = self.score = 0
         self.crashed = False
-        self._cache_gaps(0)
-
-    def _cache_gaps(self, next_index: int) -> None:
-        self.next_index = next_index
-        self.next_gap = self.physics.gap_top(self.key, next_index)
-        self.after_gap = self.physics.gap_top(self.key, next_index + 1)
+        self.next_index = 0
+        self.next_gap = self.physics.gap_top(key, 0)
+        self.after_gap = self.physics.gap_top(key, 1)
 
     def step(self, flap: bool) -> bool:
         """Advance one frame; returns True if a pipe was passed in it."""
@@ -122,8 +119,9 @@ class SingleGame:
         self.y, self.vel = p.move_bird(self.y, self.vel, flap)
         self.t += 1
         k = p.next_pipe(self.t)
-        if k != self.next_index:
-            self._cache_gaps(k)
+        if k != self.next_index:  # the pipe after becomes the next one (k grows by 1 at most)
+            self.next_index, self.next_gap = k, self.after_gap
+            self.after_gap = p.gap_top(self.key, k + 1)
         self.crashed = p.crashed(self.y, self.t, k, self.next_gap)
         passed = not self.crashed and p.pipes_passed(self.t) > self.score
         self.score += passed
@@ -164,14 +162,10 @@ class GameBatch:
         self.t[games] = 0
         self.score[games] = 0
         self.crashed[games] = False
-        self._cache_gaps(games, np.zeros(len(games), dtype=np.int64))
-
-    def _cache_gaps(self, games: np.ndarray, next_index: np.ndarray) -> None:
-        self.next_index[games] = next_index
-        index = next_index.astype(np.uint64)
-        key = self.key[games]
-        self.next_gap[games] = self.physics.gap_top(key, index)
-        self.after_gap[games] = self.physics.gap_top(key, index + 1)
+        self.next_index[games] = 0
+        key, first = self.key[games], np.zeros(len(games), dtype=np.uint64)
+        self.next_gap[games] = self.physics.gap_top(key, first)
+        self.after_gap[games] = self.physics.gap_top(key, first + 1)
 
     def step(self, flap: np.ndarray) -> np.ndarray:
         """Advance every game one frame; returns which games passed a pipe in it."""
@@ -180,8 +174,11 @@ class GameBatch:
         self.t += 1
         k = p.next_pipe(self.t)
         moved_on = np.flatnonzero(k != self.next_index)
-        if moved_on.size:
-            self._cache_gaps(moved_on, k[moved_on])
+        if moved_on.size:  # the pipe after becomes the next one (k grows by 1 at most)
+            self.next_index[moved_on] = k[moved_on]
+            self.next_gap[moved_on] = self.after_gap[moved_on]
+            self.after_gap[moved_on] = self.physics.gap_top(
+                self.key[moved_on], k[moved_on].astype(np.uint64) + 1)
         self.crashed = p.crashed(self.y, self.t, k, self.next_gap)
         passed = (p.pipes_passed(self.t) > self.score) & ~self.crashed
         self.score += passed

@@ -75,7 +75,7 @@ def start_state(config: GameConfig, seed: int = 3) -> GameBatch:
 def enumerate_tree(policy: Policy, game: GameBatch, horizon: int,
                    rewards: RewardConfig = RewardConfig()) -> TrajectoryTree:
     """Expand every action sequence of length `horizon` from the single game `game`."""
-    physics, features = game.physics, Features(game.physics.config)
+    features = Features(game.physics.config)
     leaves = 2 ** horizon
     step_lp, step_r, expanded = [], [], []
     nodes = game

@@ -15,7 +15,6 @@ The whole algorithm, top to bottom:
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass, field
 

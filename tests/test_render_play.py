@@ -139,3 +139,19 @@ def test_recording_writes_an_animated_gif(tmp_path):
         assert gif.n_frames == 3 and gif.size == (144, 256)
     with pytest.raises(ConfigError):
         Recorder(tmp_path / "out.mp3")
+
+
+def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
+    from flappy_pg.watch import run_watch
+    calls = []
+
+    def agent(observation):
+        calls.append(observation)
+        return 0, 0.25  # never flaps: each episode ends on the ground
+
+    pygame.display.init()
+    pygame.event.post(key(pygame.K_RIGHT))  # faster: two frames per step
+    scores = run_watch(agent, GameConfig(), label="test", seed=0, max_frames=150,
+                       record=str(tmp_path / "watch.gif"))
+    assert len(scores) >= 2 and all(s == 0 for s in scores)
+    assert (tmp_path / "watch.gif").stat().st_size > 0
