@@ -112,8 +112,8 @@ class FlappyBirdEnv(gym.Env):
         return self._renderer.draw(self.game, self.physics, self.game.crashed)
 
     def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
-        """Space flaps, for `gymnasium.utils.play.play`."""
-        return {(ord(" "),): 1, (): 0}
+        """Space flaps, for `gymnasium.utils.play.play(env, noop=0)`."""
+        return {(ord(" "),): 1}
 
     def close(self):
         if self._renderer is not None:

@@ -48,9 +48,17 @@ def test_human_mode_draws_in_a_window():
     env.close()
 
 
-def test_keys_to_action_for_gymnasium_play():
-    keys = gym.make("FlappyBird-v0").unwrapped.get_keys_to_action()
-    assert keys[(ord(" "),)] == 1 and keys[()] == 0
+def test_gymnasium_play_runs_our_env_unchanged():
+    import threading
+
+    from gymnasium.utils.play import play
+    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    assert env.unwrapped.get_keys_to_action() == {(ord(" "),): 1}
+    pygame.init()
+    stop = threading.Timer(1.0, lambda: pygame.event.post(pygame.event.Event(pygame.QUIT)))
+    stop.start()
+    play(env, fps=30, noop=0)  # returns when the window is closed
+    stop.join()
 
 
 def test_a_flap_moves_the_bird_up():
