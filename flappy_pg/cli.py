@@ -213,6 +213,61 @@ def train(ctx, game_config, reward_config, steps, seconds, target_score, seed, o
               Path(out), Path(runs), name=name, resume=resume, budget_overrides=given,
               echo=click.echo)
 
+def options(*decorators):
+    """Several click options as one decorator."""
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return apply
+
+
+eval_options = options(
+    click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True),
+    click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
+                 help="Seed of the first evaluation game; game i uses seed + i."),
+    click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
+                 help="Episodes stop (as capped) at this many pipes."))
+
+watch_options = options(
+    click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
+                 help="Playback speed (Right/Left keys change it while watching)."),
+    click.option("--seed", type=int, default=None, help="Seed of the pipe heights."),
+    click.option("--record", type=click.Path(dir_okay=False), default=None,
+                 help="Save what is shown as an animated GIF."))
+
+
+def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str) -> None:
+    from flappy_pg.evaluate import EVAL_SEED, evaluate
+    seed = EVAL_SEED if seed is None else seed
+    click.echo(f"evaluating {path} ({mode}, seeds {seed}...{seed + episodes - 1})", err=True)
+    click.echo(evaluate(act, config, episodes=episodes, seed=seed, max_score=max_score).line())
+
+
+def load_reinforce(checkpoint: str | None):
+    """(policy, game config, path) of a checkpoint, or of the shipped policy."""
+    from flappy_pg.checkpoint import load_policy
+    from flappy_pg.paths import PRETRAINED_POLICY
+    from flappy_pg.reinforce import TrainConfig
+    path = checkpoint or PRETRAINED_POLICY
+    policy, payload = load_policy(path)
+    return policy, TrainConfig.from_dict(payload["train_config"]).game_config, path
+
+
+def load_qlearn(table: str | None):
+    """(Q, binning, game config, path) of a table, or of the shipped one."""
+    from flappy_pg.paths import PRETRAINED_QTABLE
+    from flappy_pg.qlearning import Binning, load_table
+    path = table or PRETRAINED_QTABLE
+    q, config, _ = load_table(path)
+    return q, Binning(config.game_config, config.cell), config.game_config, path
+
+
+def report_scores(scores: list[int]) -> None:
+    if scores:
+        click.echo(f"{len(scores)} episodes, scores: {scores}")
+
+
 def policy_agent(policy, greedy: bool, seed: int | None):
     """(action, flap probability) for one observation, from a REINFORCE policy."""
     import numpy as np
@@ -227,56 +282,33 @@ def policy_agent(policy, greedy: bool, seed: int | None):
 
 @main.command("eval")
 @click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
-@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
-              help="Seed of the first evaluation game; game i uses seed + i.")
+@eval_options
 @click.option("--greedy/--sample", default=True, show_default=True,
               help="Take the most likely action, or sample from the policy.")
-@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Episodes stop (as capped) at this many pipes.")
 @friendly_errors
-def eval_command(checkpoint, episodes, seed, greedy, max_score):
+def eval_command(checkpoint, episodes, seed, max_score, greedy):
     """Evaluate a REINFORCE checkpoint headless on unseen seeds (default: the shipped policy)."""
-    from flappy_pg.checkpoint import load_policy
-    from flappy_pg.evaluate import EVAL_SEED, evaluate
-    from flappy_pg.paths import PRETRAINED_POLICY
-    from flappy_pg.reinforce import TrainConfig, policy_actor
     import numpy as np
-    path = checkpoint or PRETRAINED_POLICY
-    policy, payload = load_policy(path)
-    config = TrainConfig.from_dict(payload["train_config"]).game_config
-    seed = EVAL_SEED if seed is None else seed
-    click.echo(f"evaluating {path} ({'greedy' if greedy else 'sampled'} actions, seeds {seed}..."
-               f"{seed + episodes - 1})", err=True)
-    result = evaluate(policy_actor(policy, np.random.default_rng(seed), greedy=greedy), config,
-                      episodes=episodes, seed=seed, max_score=max_score)
-    click.echo(result.line())
+    from flappy_pg.reinforce import policy_actor
+    policy, config, path = load_reinforce(checkpoint)
+    act = policy_actor(policy, np.random.default_rng(seed), greedy=greedy)
+    evaluate_and_print(act, config, path, episodes, seed, max_score,
+                       "greedy actions" if greedy else "sampled actions")
 
 
 @main.command()
 @click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
-@click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
-              help="Playback speed (Right/Left keys change it while watching).")
+@watch_options
 @click.option("--greedy/--sample", default=True, show_default=True,
               help="Take the most likely action, or sample from the policy.")
-@click.option("--seed", type=int, default=None, help="Seed of the pipe heights.")
-@click.option("--record", type=click.Path(dir_okay=False), default=None,
-              help="Save what is shown as an animated GIF.")
 @friendly_errors
-def watch(checkpoint, speed, greedy, seed, record):
+def watch(checkpoint, speed, seed, record, greedy):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
-    from flappy_pg.checkpoint import load_policy
-    from flappy_pg.paths import PRETRAINED_POLICY
-    from flappy_pg.reinforce import TrainConfig
     from flappy_pg.watch import run_watch
-    path = checkpoint or PRETRAINED_POLICY
-    policy, payload = load_policy(path)
-    config = TrainConfig.from_dict(payload["train_config"]).game_config
-    scores = run_watch(policy_agent(policy, greedy, seed), config, label=f"REINFORCE {Path(path).name}",
-                       seed=seed, speed=speed, record=record)
-    if scores:
-        click.echo(f"{len(scores)} episodes, scores: {scores}")
-
+    policy, config, path = load_reinforce(checkpoint)
+    report_scores(run_watch(policy_agent(policy, greedy, seed), config,
+                            label=f"REINFORCE {Path(path).name}", seed=seed, speed=speed,
+                            record=record))
 
 @main.group()
 def qlearn():
@@ -339,52 +371,30 @@ def qlearn_train(ctx, game_config, reward_config, steps, seconds, target_score, 
 
 @qlearn.command("eval")
 @click.argument("table", type=click.Path(dir_okay=False), required=False)
-@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
-              help="Seed of the first evaluation game; game i uses seed + i.")
-@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Episodes stop (as capped) at this many pipes.")
+@eval_options
 @friendly_errors
 def qlearn_eval(table, episodes, seed, max_score):
     """Evaluate a Q-table (greedy) headless on unseen seeds (default: the shipped table)."""
-    from flappy_pg.evaluate import EVAL_SEED, evaluate
-    from flappy_pg.paths import PRETRAINED_QTABLE
-    from flappy_pg.qlearning import Binning, load_table, table_actor
-    path = table or PRETRAINED_QTABLE
-    q, config, _ = load_table(path)
-    seed = EVAL_SEED if seed is None else seed
-    click.echo(f"evaluating {path} (seeds {seed}...{seed + episodes - 1})", err=True)
-    result = evaluate(table_actor(q, Binning(config.game_config, config.cell)), config.game_config,
-                      episodes=episodes, seed=seed, max_score=max_score)
-    click.echo(result.line())
+    from flappy_pg.qlearning import table_actor
+    q, binning, config, path = load_qlearn(table)
+    evaluate_and_print(table_actor(q, binning), config, path, episodes, seed, max_score, "greedy")
 
 
 @qlearn.command("watch")
 @click.argument("table", type=click.Path(dir_okay=False), required=False)
-@click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
-              help="Playback speed (Right/Left keys change it while watching).")
-@click.option("--seed", type=int, default=None, help="Seed of the pipe heights.")
-@click.option("--record", type=click.Path(dir_okay=False), default=None,
-              help="Save what is shown as an animated GIF.")
+@watch_options
 @friendly_errors
 def qlearn_watch(table, speed, seed, record):
     """Watch the Q-learning bot play in a window (default: the shipped table)."""
-    from flappy_pg.paths import PRETRAINED_QTABLE
-    from flappy_pg.qlearning import Binning, load_table
     from flappy_pg.watch import run_watch
-    path = table or PRETRAINED_QTABLE
-    q, config, _ = load_table(path)
-    binning = Binning(config.game_config, config.cell)
+    q, binning, config, path = load_qlearn(table)
 
     def agent(observation):
-        cell = binning.cells(observation[None])[0]
-        return int(q[cell, 1] > q[cell, 0]), float(q[cell, 1] > q[cell, 0])
+        values = q[binning.cells(observation[None])[0]]
+        return int(values[1] > values[0]), float(values[1] > values[0])
 
-    scores = run_watch(agent, config.game_config, label=f"Q-learning {Path(path).name}", seed=seed,
-                       speed=speed, record=record)
-    if scores:
-        click.echo(f"{len(scores)} episodes, scores: {scores}")
-
+    report_scores(run_watch(agent, config, label=f"Q-learning {Path(path).name}", seed=seed,
+                            speed=speed, record=record))
 
 @main.command()
 @game_options
@@ -437,9 +447,7 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
     """The log-derivative trick measured: exact gradient vs score-function estimates on an
     enumerable short game, and each estimator variant's variance on the real game."""
     import torch
-    from flappy_pg.checkpoint import load_policy
     from flappy_pg.gradlab import estimator_variance, exactness, markdown, plot_lab
-    from flappy_pg.paths import PRETRAINED_POLICY
     from flappy_pg.policy import Policy
     from flappy_pg.reinforce import TrainConfig
     if fresh:
@@ -448,9 +456,8 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
         policy, config, label = Policy(8, defaults.hidden, input_scale=defaults.input_scale), \
             GameConfig(), "a fresh policy"
     else:
-        path = checkpoint or PRETRAINED_POLICY
-        policy, payload = load_policy(path)
-        config, label = TrainConfig.from_dict(payload["train_config"]).game_config, str(path)
+        policy, config, path = load_reinforce(checkpoint)
+        label = str(path)
     click.echo(f"gradient lab on {label}")
     exact = exactness(policy, config, horizon=horizon, repeats=repeats, seed=seed, echo=click.echo)
     variance = estimator_variance(policy, config, batches=batches, episodes=episodes,

@@ -123,3 +123,33 @@ def _from_dict(cls, values: dict[str, Any]):
     if unknown:
         raise ConfigError(f"unknown {cls.__name__} setting(s): {', '.join(unknown)}")
     return cls(**values)
+
+
+def require(checks: list[tuple[bool, str]]) -> None:
+    """Raise a `ConfigError` with the message of the first failed check."""
+    for ok, message in checks:
+        if not ok:
+            raise ConfigError(message)
+
+
+class RunSettings:
+    """What a learner's settings (a frozen dataclass with `game` and `rewards` dicts) share."""
+
+    def check_game(self) -> None:
+        GameConfig.from_dict(self.game)
+        RewardConfig.from_dict(self.rewards)
+
+    @property
+    def game_config(self) -> GameConfig:
+        return GameConfig.from_dict(self.game)
+
+    @property
+    def reward_config(self) -> RewardConfig:
+        return RewardConfig.from_dict(self.rewards)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]):
+        return _from_dict(cls, values)

@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.config import ConfigError, GameConfig, RewardConfig, RunSettings, require
 from flappy_pg.errors import CheckpointError
 from flappy_pg.observation import FEATURES, LAYOUT
 from flappy_pg.training import RunState
@@ -31,7 +31,7 @@ TABLE_FORMAT = "flappy-pg/qtable/1"
 
 
 @dataclass(frozen=True)
-class QConfig:
+class QConfig(RunSettings):
     seed: int = 0
     games: int = 64
     cell: int = 10  # pixels per distance bin
@@ -62,26 +62,8 @@ class QConfig:
                    "need 0 <= epsilon_end <= epsilon_start <= 1"),
                   (self.epsilon_steps >= 1, "epsilon_steps must be at least 1"),
                   (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more")]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(message)
-        GameConfig.from_dict(self.game)
-        RewardConfig.from_dict(self.rewards)
-
-    @property
-    def game_config(self) -> GameConfig:
-        return GameConfig.from_dict(self.game)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "QConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(f"unknown Q-learning setting(s): {', '.join(unknown)}")
-        return cls(**values)
+        require(checks)
+        self.check_game()
 
 
 class Binning:
@@ -160,7 +142,7 @@ class QLearner:
         self.q = np.zeros((self.binning.size, 2)) if q is None else q
         self.rng = np.random.default_rng(config.seed)
         self.env = FlappyBirdVectorEnv(config.games, config=config.game_config,
-                                       rewards=RewardConfig.from_dict(config.rewards),
+                                       rewards=config.reward_config,
                                        max_score=config.train_max_score)
         self.observations, _ = self.env.reset(seed=config.seed)
         self.state = RunState()

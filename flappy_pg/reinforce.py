@@ -14,14 +14,13 @@ The whole algorithm, top to bottom:
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.config import GameConfig, RewardConfig, RunSettings, require
 from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
 from flappy_pg.rollout import Act, Episodes, play_episodes
 from flappy_pg.training import RunState
@@ -32,7 +31,7 @@ BASELINES = ("none", "mean", "value")
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(RunSettings):
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
     seed: int = 0
@@ -81,35 +80,18 @@ class TrainConfig:
             (self.torch_threads >= 1, "torch_threads must be at least 1"),
             (len(self.hidden) >= 1 and all(h >= 1 for h in self.hidden), "hidden sizes must be >= 1"),
         ]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(message)
-        GameConfig.from_dict(self.game)
-        RewardConfig.from_dict(self.rewards)
-
-    @property
-    def game_config(self) -> GameConfig:
-        return GameConfig.from_dict(self.game)
-
-    @property
-    def reward_config(self) -> RewardConfig:
-        return RewardConfig.from_dict(self.rewards)
+        require(checks)
+        self.check_game()
 
     def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["hidden"] = list(self.hidden)
-        return d
+        return {**super().to_dict(), "hidden": list(self.hidden)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(f"unknown training setting(s): {', '.join(unknown)}")
         values = dict(values)
         if "hidden" in values:
             values["hidden"] = tuple(values["hidden"])
-        return cls(**values)
+        return super().from_dict(values)
 
 
 # -- 1. the buffer: complete episodes ----------------------------------------------------------
