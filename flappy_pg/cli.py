@@ -28,6 +28,15 @@ def friendly_errors(command):
     return wrapper
 
 
+def options(*decorators):
+    """Several click options as one decorator."""
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return apply
+
+
 def game_options(command):
     """Difficulty options mirroring `GameConfig`; the command receives `game_config`."""
     defaults = GameConfig()
@@ -141,16 +150,33 @@ def parse_hidden(ctx, param, value: str) -> tuple[int, ...]:
 BUDGET_OPTIONS = {"steps": "max_steps", "seconds": "max_seconds", "target_score": "target_score"}
 
 
+def budget_options(command):
+    """--steps, --seconds, --target-score; the command receives `budgets` (all of them) and
+    `given_budgets` (those the user set, which a resumed run takes over its saved ones)."""
+    @functools.wraps(command)
+    def wrapper(*args, steps, seconds, target_score, **kwargs):
+        budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
+                   "target_score": 1000.0 if target_score is None else target_score}
+        ctx = click.get_current_context()
+        given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
+                 if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
+        return command(*args, budgets=budgets, given_budgets=given, **kwargs)
+
+    return options(
+        click.option("--steps", type=click.IntRange(min=0), default=0,
+                     help="Stop after this many env steps (0: no step budget)."),
+        click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
+                     help="Stop after this many seconds of training (0: no time budget)."),
+        click.option("--target-score", type=click.FloatRange(min=0), default=None,
+                     show_default="1000 (every evaluation game reaches the cap)",
+                     help="Stop when the evaluation mean score reaches this (0: never)."),
+    )(wrapper)
+
+
 @main.command()
 @game_options
 @reward_options
-@click.option("--steps", type=click.IntRange(min=0), default=0,
-              help="Stop after this many env steps (0: no step budget).")
-@click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
-              help="Stop after this many seconds of training (0: no time budget).")
-@click.option("--target-score", type=click.FloatRange(min=0), default=None,
-              show_default="1000 (every evaluation game reaches the cap)",
-              help="Stop when the evaluation mean score reaches this (0: never).")
+@budget_options
 @click.option("--games", type=click.IntRange(min=1), default=None, show_default="from TrainConfig",
               help="Games played in parallel; each plays one complete episode per round.")
 @click.option("--batch-steps", type=click.IntRange(min=0), default=None,
@@ -185,18 +211,13 @@ BUDGET_OPTIONS = {"steps": "max_steps", "seconds": "max_seconds", "target_score"
 @click.option("--name", default=None, help="Run name (default: reinforce-<date>-<time>).")
 @click.option("--resume", type=click.Path(dir_okay=False), default=None,
               help="Continue from a checkpoint (only the budget options apply then).")
-@click.pass_context
 @friendly_errors
-def train(ctx, game_config, reward_config, steps, seconds, target_score, seed, out, runs, name,
-          resume, **options):
+def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, name, resume,
+          **options):
     """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints."""
     from flappy_pg.checkpoint import load_checkpoint, restore_trainer
     from flappy_pg.reinforce import Trainer, TrainConfig
     from flappy_pg.training import start_run
-    budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
-               "target_score": 1000.0 if target_score is None else target_score}
-    given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
-             if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
     names = {"games": "games", "batch_steps": "batch_steps", "returns": "returns",
              "gamma": "gamma", "baseline": "baseline", "normalize": "normalize_advantages",
              "entropy_coef": "entropy_coef", "lr": "lr", "max_grad_norm": "max_grad_norm",
@@ -210,17 +231,8 @@ def train(ctx, game_config, reward_config, steps, seconds, target_score, seed, o
 
     start_run("reinforce", ".pt", new_trainer,
               lambda path, overrides: restore_trainer(load_checkpoint(path), **overrides),
-              Path(out), Path(runs), name=name, resume=resume, budget_overrides=given,
+              Path(out), Path(runs), name=name, resume=resume, budget_overrides=given_budgets,
               echo=click.echo)
-
-def options(*decorators):
-    """Several click options as one decorator."""
-    def apply(command):
-        for decorator in reversed(decorators):
-            command = decorator(command)
-        return command
-    return apply
-
 
 eval_options = options(
     click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True),
@@ -310,6 +322,7 @@ def watch(checkpoint, speed, seed, record, greedy):
                             label=f"REINFORCE {Path(path).name}", seed=seed, speed=speed,
                             record=record))
 
+
 @main.group()
 def qlearn():
     """The tabular Q-learning baseline: train, evaluate and watch it."""
@@ -318,12 +331,7 @@ def qlearn():
 @qlearn.command("train")
 @game_options
 @reward_options
-@click.option("--steps", type=click.IntRange(min=0), default=0,
-              help="Stop after this many env steps (0: no step budget).")
-@click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
-              help="Stop after this many seconds of training (0: no time budget).")
-@click.option("--target-score", type=click.FloatRange(min=0), default=None, show_default="1000",
-              help="Stop when the evaluation mean score reaches this (0: never).")
+@budget_options
 @click.option("--games", type=click.IntRange(min=1), default=None, help="Games played in parallel.")
 @click.option("--cell", type=click.IntRange(min=1), default=None, help="Pixels per distance bin.")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
@@ -348,17 +356,12 @@ def qlearn():
 @click.option("--name", default=None, help="Run name (default: qlearn-<date>-<time>).")
 @click.option("--resume", type=click.Path(dir_okay=False), default=None,
               help="Continue from a saved table (only the budget options apply then).")
-@click.pass_context
 @friendly_errors
-def qlearn_train(ctx, game_config, reward_config, steps, seconds, target_score, seed, out, runs,
-                 name, resume, **options):
+def qlearn_train(game_config, reward_config, budgets, given_budgets, seed, out, runs, name, resume,
+                 **options):
     """Train the tabular Q-learning bot headless, with progress, logs and evaluations."""
     from flappy_pg.qlearning import QConfig, QLearner, restore_learner
     from flappy_pg.training import start_run
-    budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
-               "target_score": 1000.0 if target_score is None else target_score}
-    given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
-             if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
     chosen = {k: v for k, v in options.items() if v is not None}
 
     def new_learner():
@@ -366,7 +369,7 @@ def qlearn_train(ctx, game_config, reward_config, steps, seconds, target_score, 
                                 rewards=reward_config.to_dict(), **budgets, **chosen))
 
     start_run("qlearn", ".npz", new_learner, restore_learner, Path(out), Path(runs), name=name,
-              resume=resume, budget_overrides=given, echo=click.echo)
+              resume=resume, budget_overrides=given_budgets, echo=click.echo)
 
 
 @qlearn.command("eval")
