@@ -91,3 +91,23 @@ def test_compare_writes_a_well_formed_report(tmp_path):
     assert {(r["agent"], r["seed"]) for r in finals} == {
         ("REINFORCE", "0"), ("REINFORCE", "1"), ("Q-learning", "0"), ("Q-learning", "1")}
     assert (out / "score_vs_steps.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    args = [sys.executable, "-m", "flappy_pg", "train", "--seconds", "120", "--games", "8",
+            "--hidden", "8", "--threads", "1", "--eval-every", "0", "--out", str(tmp_path / "ck"),
+            "--runs", str(tmp_path / "runs"), "--name", "stop"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while not (tmp_path / "runs" / "stop" / "updates.csv").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "stopped: interrupted" in output and "Traceback" not in output
+    assert (tmp_path / "ck" / "stop" / "latest.pt").exists()
