@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from flappy_pg.config import ConfigError
 from flappy_pg.evaluate import evaluate
 from flappy_pg.runlog import RunLog
 
@@ -157,8 +158,12 @@ def start_run(agent: str, suffix: str, new_learner: Callable[[], object],
         echo(f"resuming {resume} at update {learner.state.updates}, "
              f"{learner.state.env_steps:,} env steps")
     else:
-        learner = new_learner()
         name = name or default_run_name(agent)
+        for folder in (Path(out) / name, Path(runs) / name):
+            if folder.exists() and any(folder.iterdir()):
+                raise ConfigError(f"{folder} already holds a run named {name!r}: pick another "
+                                  f"--name, or continue it with --resume")
+        learner = new_learner()
     echo(f"run {name}")
     return run_training(learner, Path(out) / name, Path(runs) / name, suffix,
                         resumed=resume is not None, echo=echo)

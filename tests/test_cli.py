@@ -59,6 +59,8 @@ def test_train_then_resume_then_eval(tmp_path):
     with (tmp_path / "runs" / "tiny" / "updates.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert int(rows[-1]["env_steps"]) > steps_before
+    again = runner.invoke(main, ["train", "--steps", "500", *common])  # same name: refused
+    assert again.exit_code == 1 and "already holds a run" in again.output
     evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "tiny" / "best.pt"),
                                      "--episodes", "3", "--max-score", "5"])
     assert evaluated.exit_code == 0 and "score over 3 episodes" in evaluated.output
