@@ -236,7 +236,8 @@ def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, n
 
 eval_options = options(
     click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True),
-    click.option("--seed", type=int, default=None, show_default="1000000 (never used in training)",
+    click.option("--seed", type=int, default=None,
+                 show_default="2000000 (never used in training or checkpoint selection)",
                  help="Seed of the first evaluation game; game i uses seed + i."),
     click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
                  help="Episodes stop (as capped) at this many pipes."))
@@ -250,8 +251,8 @@ watch_options = options(
 
 
 def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str) -> None:
-    from flappy_pg.evaluate import EVAL_SEED, evaluate
-    seed = EVAL_SEED if seed is None else seed
+    from flappy_pg.evaluate import TEST_SEED, evaluate
+    seed = TEST_SEED if seed is None else seed
     click.echo(f"evaluating {path} ({mode}, seeds {seed}...{seed + episodes - 1})", err=True)
     click.echo(evaluate(act, config, episodes=episodes, seed=seed, max_score=max_score).line())
 
@@ -319,7 +320,7 @@ def watch(checkpoint, speed, seed, record, greedy):
     from flappy_pg.watch import run_watch
     policy, config, path = load_reinforce(checkpoint)
     report_scores(run_watch(policy_agent(policy, greedy, seed), config,
-                            label=f"REINFORCE {Path(path).name}", seed=seed, speed=speed,
+                            label="REINFORCE", source=Path(path).name, seed=seed, speed=speed,
                             record=record))
 
 
@@ -396,7 +397,7 @@ def qlearn_watch(table, speed, seed, record):
         values = q[binning.cells(observation[None])[0]]
         return int(values[1] > values[0]), float(values[1] > values[0])
 
-    report_scores(run_watch(agent, config, label=f"Q-learning {Path(path).name}", seed=seed,
+    report_scores(run_watch(agent, config, label="Q-learning", source=Path(path).name, seed=seed,
                             speed=speed, record=record))
 
 @main.command()

@@ -10,7 +10,8 @@ from flappy_pg.config import GameConfig
 from flappy_pg.rollout import Act, play_episodes
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
-EVAL_SEED = 1_000_000  # evaluation games are seeded far from training seeds (0, 1, 2, ...)
+EVAL_SEED = 1_000_000  # evaluations during training (which pick the best checkpoint)
+TEST_SEED = 2_000_000  # `flappy-pg eval` and the benchmarks: never seen in training or selection
 
 
 @dataclass

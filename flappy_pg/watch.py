@@ -21,13 +21,15 @@ Agent = Callable[[np.ndarray], tuple[int, float]]
 
 
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
-              speed: float = 1, record: str | None = None, max_frames: int | None = None) -> list[int]:
-    """Show the agent playing; returns the scores of the finished episodes."""
+              speed: float = 1, record: str | None = None, max_frames: int | None = None,
+              source: str = "") -> list[int]:
+    """Show the agent (`label`, loaded from `source`) playing; returns the finished episodes'
+    scores."""
     from flappy_pg.recording import Recorder
     from flappy_pg.render import Renderer
 
     recorder = Recorder(record) if record else None
-    renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label}")
+    renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label} {source}".strip())
     pg = renderer.pg
     env = FlappyBirdEnv(config=config)
     speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
