@@ -18,6 +18,8 @@ extend upwards without end, so flying over a pipe above the screen is a crash.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from flappy_pg.config import GameConfig
@@ -152,6 +154,10 @@ class GameBatch:
         for name in self.STATE:
             setattr(chosen, name, getattr(self, name)[rows].copy())
         return chosen
+
+    def game(self, index: int) -> SimpleNamespace:
+        """Game `index`'s state as Python numbers (what the renderer draws)."""
+        return SimpleNamespace(**{name: getattr(self, name)[index].item() for name in self.STATE})
 
     def reset(self, games: np.ndarray, keys: np.ndarray) -> None:
         """Start new games in the slots `games` (indices) with pipe keys `keys`."""

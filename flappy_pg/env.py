@@ -109,7 +109,7 @@ class FlappyBirdEnv(gym.Env):
             from flappy_pg.render import Renderer  # pygame is imported only when drawing
             self._renderer = Renderer(self.config, window=self.render_mode == "human",
                                       fps=self.metadata["render_fps"])
-        return self._renderer.draw(self.game, self.physics, self.game.crashed)
+        return self._renderer.draw(self.game, self.game.crashed)
 
     def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
         """Space flaps, for `gymnasium.utils.play.play(env, noop=0)`."""

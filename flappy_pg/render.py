@@ -138,7 +138,7 @@ class Renderer:
             y += text.get_height() + 2
 
     # -- whole frames -----------------------------------------------------------------------
-    def draw(self, game, physics: Physics | None = None, crashed: bool = False):
+    def draw(self, game, crashed: bool = False):
         """A full frame of a game state (anything with y, vel, t, key, score): the env's frame."""
         self.draw_world(game.t, game.key, game.y, game.vel)
         self.draw_score(int(game.score))

@@ -147,7 +147,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         if self._renderer is None:
             from flappy_pg.render import Renderer
             self._renderer = Renderer(self.config, window=False, fps=self.metadata["render_fps"])
-        return tuple(self._renderer.draw(self.games.view(i), self.physics, self.games.crashed[i])
+        return tuple(self._renderer.draw(self.games.game(i), bool(self.games.crashed[i]))
                      for i in range(self.num_envs))
 
     def close_extras(self, **kwargs: Any) -> None:

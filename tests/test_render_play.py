@@ -30,6 +30,20 @@ def test_rgb_array_frames_show_the_state():
     env.close()
 
 
+def test_vector_env_renders_each_game_like_the_single_env():
+    from flappy_pg.vector_env import FlappyBirdVectorEnv
+    vector = FlappyBirdVectorEnv(2, render_mode="rgb_array")
+    vector.reset(seed=4)
+    single = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    single.reset(seed=5)
+    for _ in range(30):
+        vector.step(np.array([0, 0]))
+        single.step(0)
+    frames = vector.render()
+    assert len(frames) == 2 and np.array_equal(frames[1], single.render())
+    vector.close()
+
+
 def test_bird_is_drawn_where_the_physics_puts_it():
     renderer = Renderer(GameConfig())
     renderer.draw_world(0, 1, pipes=False)
