@@ -118,11 +118,12 @@ def collect_batch(env, policy: Policy, rng: np.random.Generator, min_steps: int)
 
 # -- 2. returns --------------------------------------------------------------------------------
 def discounted_returns(rewards: np.ndarray, mask: np.ndarray, gamma: float) -> np.ndarray:
-    """Reward-to-go G_t = Σ_k γ^(k-t) r_k over each game's episode (time-major T x N)."""
+    """Reward-to-go G_t = Σ_k γ^(k-t) r_k over each game's episode (time-major T x N; rewards
+    are 0 after an episode's end, so nothing flows back from there)."""
     returns = np.zeros_like(rewards)
     running = np.zeros(rewards.shape[1:])
     for t in range(len(rewards) - 1, -1, -1):
-        running = rewards[t] + gamma * running * mask[t]
+        running = rewards[t] + gamma * running
         returns[t] = running
     return returns * mask
 
