@@ -257,12 +257,13 @@ def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str) 
     click.echo(evaluate(act, config, episodes=episodes, seed=seed, max_score=max_score).line())
 
 
-def load_reinforce(checkpoint: str | None):
-    """(policy, game config, path) of a checkpoint, or of the shipped policy."""
+def load_reinforce(checkpoint: str | None, default=None):
+    """(policy, game config, path) of a checkpoint, or of a shipped one (the trained policy
+    unless `default` names another)."""
     from flappy_pg.checkpoint import load_policy
     from flappy_pg.paths import PRETRAINED_POLICY
     from flappy_pg.reinforce import TrainConfig
-    path = checkpoint or PRETRAINED_POLICY
+    path = checkpoint or default or PRETRAINED_POLICY
     policy, payload = load_policy(path)
     return policy, TrainConfig.from_dict(payload["train_config"]).game_config, path
 
@@ -439,9 +440,9 @@ def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final
               help="Monte Carlo estimates per sample size N.")
 @click.option("--batches", type=click.IntRange(min=2), default=30, show_default=True,
               help="Independent batches on the real game.")
-@click.option("--episodes", type=click.IntRange(min=2), default=16, show_default=True,
+@click.option("--episodes", type=click.IntRange(min=2), default=32, show_default=True,
               help="Episodes per batch on the real game.")
-@click.option("--max-score", type=click.IntRange(min=1), default=10, show_default=True,
+@click.option("--max-score", type=click.IntRange(min=1), default=2, show_default=True,
               help="Real-game episodes are capped at this many pipes.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
@@ -449,7 +450,8 @@ def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final
 @friendly_errors
 def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, seed, out):
     """The log-derivative trick measured: exact gradient vs score-function estimates on an
-    enumerable short game, and each estimator variant's variance on the real game."""
+    enumerable short game, and each estimator variant's variance on the real game (default: the
+    shipped policy from 20 s into training, whose gradients are still large)."""
     import torch
     from flappy_pg.gradlab import estimator_variance, exactness, markdown, plot_lab
     from flappy_pg.policy import Policy
@@ -460,7 +462,8 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
         policy, config, label = Policy(8, defaults.hidden, input_scale=defaults.input_scale), \
             GameConfig(), "a fresh policy"
     else:
-        policy, config, path = load_reinforce(checkpoint)
+        from flappy_pg.paths import MIDWAY_POLICY
+        policy, config, path = load_reinforce(checkpoint, default=MIDWAY_POLICY)
         label = str(path)
     click.echo(f"gradient lab on {label}")
     exact = exactness(policy, config, horizon=horizon, repeats=repeats, seed=seed, echo=click.echo)

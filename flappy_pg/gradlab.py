@@ -72,6 +72,27 @@ def start_state(config: GameConfig, seed: int = 3) -> GameBatch:
             return game
 
 
+def uncertain_state(policy: Policy, config: GameConfig, seed: int = 3,
+                    frames: int = 3000) -> GameBatch:
+    """The policy's own most uncertain moment (flap probability closest to 1/2) while it plays
+    a game greedily: where its gradient has the most to say."""
+    from flappy_pg.policy import NumpyActor
+    actor, features = NumpyActor(policy), Features(config)
+    game = GameBatch(Physics(config), 1)
+    game.reset(np.array([0]), np.array([np.random.default_rng(seed).integers(2**63)], dtype=np.uint64))
+    best, best_gap = game.select(np.array([0])), 1.0
+    for _ in range(frames):
+        obs = np.stack(features(game.y, game.vel, game.t, game.next_index, game.next_gap,
+                                game.after_gap), axis=1).astype(np.float32)
+        p = float(actor.flap_probability(obs)[0])
+        if abs(p - 0.5) < best_gap:
+            best, best_gap = game.select(np.array([0])), abs(p - 0.5)
+        game.step(np.array([p > 0.5]))
+        if game.crashed[0]:
+            break
+    return best
+
+
 def enumerate_tree(policy: Policy, game: GameBatch, horizon: int,
                    rewards: RewardConfig = RewardConfig()) -> TrajectoryTree:
     """Expand every action sequence of length `horizon` from the single game `game`."""
@@ -83,7 +104,8 @@ def enumerate_tree(policy: Policy, game: GameBatch, horizon: int,
         n = nodes.num_games
         obs = np.stack(features(nodes.y, nodes.vel, nodes.t, nodes.next_index, nodes.next_gap,
                                 nodes.after_gap), axis=1).astype(np.float32)
-        logp = torch.log_softmax(policy(torch.from_numpy(obs)), dim=-1)  # n x 2
+        dtype = next(policy.parameters()).dtype
+        logp = torch.log_softmax(policy(torch.from_numpy(obs).to(dtype)), dim=-1)  # n x 2
         dead = torch.from_numpy(nodes.crashed.copy())
         children = nodes.select(np.repeat(np.arange(n), 2))
         flap = np.tile([False, True], n)
@@ -165,10 +187,20 @@ def sample_estimate(tree, variant, rng, n, params) -> torch.Tensor:
 def exactness(policy: Policy, config: GameConfig = GameConfig(), horizon: int = 10,
               sizes=(10, 100, 1000, 10000), repeats: int = 50, seed: int = 0,
               echo: Callable[[str], None] = print) -> dict:
-    """Exact gradient vs its score-function estimates on the enumerated short game."""
-    tree = enumerate_tree(policy, start_state(config, seed + 3), horizon)
+    """Exact gradient vs its score-function estimates on the enumerated short game, from the
+    policy's most uncertain moment; in float64 so that float32 rounding cannot hide a small
+    gradient."""
+    import copy
+    policy = copy.deepcopy(policy).double()
     params = list(policy.parameters())
-    truth = exact_gradient(tree, params)
+    # Where a policy is nearly sure of itself the gradient is nearly 0: among a few candidate
+    # moments (its most uncertain one, birds about to enter pipes), take the steepest.
+    candidates = [uncertain_state(policy, config, seed + 3)]
+    candidates += [start_state(config, seed + 3 + k) for k in range(6)]
+    trees = [enumerate_tree(policy, state, horizon) for state in candidates]
+    truths = [exact_gradient(tree, params) for tree in trees]
+    best = int(np.argmax([float(t.norm()) for t in truths]))
+    tree, truth = trees[best], truths[best]
     probs = tree.probabilities()
     expectation = {v: flat_grad(estimator_surrogate(tree, v, probs, _exact_batch_mean(tree, probs)),
                                 params) for v in VARIANTS if v != "reward-to-go - batch mean"}
@@ -241,7 +273,7 @@ def fit_value(value: ValueBaseline, episodes, epochs: int = 300, seed: int = 0) 
 
 
 def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, episodes: int = 16,
-                       reference_episodes: int = 1024, max_score: int = 10, seed: int = 0,
+                       reference_episodes: int = 4096, max_score: int = 10, seed: int = 0,
                        echo: Callable[[str], None] = print) -> list[dict]:
     """Each variant's spread over independent batches, against a large-batch reference."""
     from flappy_pg.reinforce import policy_actor
@@ -256,7 +288,7 @@ def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, ep
     echo(f"reference gradient from {reference_episodes} more episodes ...")
     reference = variant_gradients(policy, params, play_episodes(big, act, record=True,
                                                                 seed=seed + 2 * 10**6),
-                                  value)["reward-to-go - V(s)"]
+                                  value)["reward-to-go - batch mean"]
     env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score)
     estimates = {v: [] for v in VARIANTS}
     steps = 0

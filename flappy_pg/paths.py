@@ -36,3 +36,4 @@ def assets_dir() -> Path:
 
 PRETRAINED_POLICY = CHECKPOINTS / "reinforce-pretrained.pt"
 PRETRAINED_QTABLE = CHECKPOINTS / "qlearn-pretrained.npz"
+MIDWAY_POLICY = CHECKPOINTS / "reinforce-midway.pt"  # 20 s into training: large, useful gradients

@@ -113,3 +113,12 @@ def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
     assert process.returncode == 0, output
     assert "stopped: interrupted" in output and "Traceback" not in output
     assert (tmp_path / "ck" / "stop" / "latest.pt").exists()
+
+
+def test_gradlab_writes_its_table_and_plot(tmp_path):
+    result = CliRunner().invoke(main, ["gradlab", "--fresh", "--horizon", "6", "--repeats", "3",
+                                       "--batches", "3", "--episodes", "2", "--max-score", "1",
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "| reward-to-go - V(s) |" in (tmp_path / "gradlab.md").read_text()
+    assert (tmp_path / "gradlab.png").read_bytes()[:4] == b"\x89PNG"
