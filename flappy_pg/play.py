@@ -179,9 +179,7 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
             if session.best > best_before:
                 save_best(config, session.best)
             session.draw(renderer)
-            if recorder:
-                recorder.add(renderer.frame())
-            renderer.present()
+            renderer.show(recorder)
             frames += 1
     finally:
         renderer.close()

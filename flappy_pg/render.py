@@ -156,6 +156,12 @@ class Renderer:
             return None
         return self.frame()
 
+    def show(self, recorder=None) -> None:
+        """Present the frame in the window, and add it to `recorder` (a `Recorder`) if given."""
+        if recorder is not None:
+            recorder.add(self.frame())
+        self.present()
+
     def frame(self) -> np.ndarray:
         """The current frame as an H x W x 3 uint8 array."""
         width, height = self.size

@@ -73,9 +73,7 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
             renderer.draw_overlay([f"{label}", f"episode {episode}{best}",
                                    f"flap probability {p_flap:.2f}",
                                    f"speed x{speed:g}" + ("  (paused)" if paused else "")])
-            if recorder:
-                recorder.add(renderer.frame())
-            renderer.present()
+            renderer.show(recorder)
             frames += 1
     finally:
         renderer.close()
