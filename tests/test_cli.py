@@ -24,6 +24,10 @@ def test_every_command_has_help(command):
     (["train", "--gap", "500"], "pipe_gap"),
     (["play", "--record", "out.mp4"], ".gif"),
     (["compare", "--seeds", "a,b"], "--seeds"),
+    (["train", "--gamma", "2"], "--gamma"),
+    (["eval", "--episodes", "zero"], "--episodes"),
+    (["train", "--no-such-option"], "No such option"),
+    (["qlearn", "train", "--update", "sideways"], "--update"),
 ])
 def test_bad_input_gets_one_line_and_a_nonzero_exit(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
