@@ -64,9 +64,9 @@ class ValueBaseline(nn.Module):
 
 
 class NumpyActor:
-    """A snapshot of a `Policy`'s forward pass in numpy, for acting during rollouts: on a few
-    hundred observations it is several times faster than calling torch every frame. Take a new
-    snapshot after every update."""
+    """A snapshot of a `Policy`'s forward pass in numpy, for acting during rollouts: on the small
+    batches of one frame it costs less than a torch call. Take a new snapshot after every
+    update."""
 
     def __init__(self, policy: Policy):
         self.input_scale = np.float32(policy.input_scale)
