@@ -78,16 +78,21 @@ def test_numpy_actor_matches_the_torch_policy():
 
 
 def test_rollouts_hold_complete_episodes_without_the_reset_step():
-    env = FlappyBirdVectorEnv(5, max_score=2, config={"pipe_gap": 160})
-    rng = np.random.default_rng(0)
-    episodes = play_episodes(env, lambda obs: (rng.random(len(obs)) < 0.1).astype(np.int64),
-                             record=True, seed=3)
+    env = FlappyBirdVectorEnv(6, max_score=2, config={"pipe_gap": 160})
+
+    def act(obs):  # every other playing game steers through the gaps, the rest never flap
+        return np.where(np.arange(len(obs)) % 2 == 0, obs[:, 4] < 0.02, False).astype(np.int64)
+    episodes = play_episodes(env, act, record=True, seed=3)
+    assert episodes.truncated.any() and not episodes.truncated.all()
     assert episodes.mask.sum(axis=0).tolist() == episodes.lengths.tolist()
     for i, length in enumerate(episodes.lengths):
         assert episodes.mask[:length, i].all() and not episodes.mask[length:, i].any()
         last = episodes.rewards[length - 1, i]
-        assert last == (-1.0 if not episodes.truncated[i] else last)
-    single = FlappyBirdVectorEnv(5, config={"pipe_gap": 160}).reset(seed=3)[0]
+        if episodes.truncated[i]:  # reached the score cap: the last frame passed a pipe
+            assert last == pytest.approx(1.1) and episodes.scores[i] == 2
+        else:
+            assert last == -1.0
+    single = FlappyBirdVectorEnv(6, config={"pipe_gap": 160}).reset(seed=3)[0]
     assert np.array_equal(episodes.observations[0], single)
 
 
