@@ -272,8 +272,9 @@ def fit_value(value: ValueBaseline, episodes, epochs: int = 300, seed: int = 0) 
     return loss.item()
 
 
-def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, episodes: int = 16,
-                       reference_episodes: int = 4096, max_score: int = 10, seed: int = 0,
+def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, episodes: int = 32,
+                       reference_episodes: int = 4096, reference_chunks: int = 8,
+                       max_score: int = 2, seed: int = 0,
                        echo: Callable[[str], None] = print) -> list[dict]:
     """Each variant's spread over independent batches, against a large-batch reference."""
     from flappy_pg.reinforce import policy_actor
@@ -283,12 +284,16 @@ def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, ep
     params = list(policy.parameters())
     big = FlappyBirdVectorEnv(reference_episodes, config=config, max_score=max_score)
     echo(f"fitting V(s) on {reference_episodes} episodes ...")
+    torch.manual_seed(seed)
     value = ValueBaseline(8, (64, 64), float(policy.input_scale))
     fit_value(value, play_episodes(big, act, record=True, seed=seed + 10**6), seed=seed)
-    echo(f"reference gradient from {reference_episodes} more episodes ...")
-    reference = variant_gradients(policy, params, play_episodes(big, act, record=True,
-                                                                seed=seed + 2 * 10**6),
-                                  value)["reward-to-go - batch mean"]
+    echo(f"reference gradient from {reference_chunks} x {reference_episodes} more episodes ...")
+    reference = sum(variant_gradients(policy, params,
+                                      play_episodes(big, act, record=True,
+                                                    seed=seed + (2 + chunk) * 10**6),
+                                      value)["reward-to-go - batch mean"]
+                    for chunk in range(reference_chunks)) / reference_chunks
+    echo(f"squared norm of the reference gradient: {float(reference.norm()) ** 2:.4g}")
     env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score)
     estimates = {v: [] for v in VARIANTS}
     steps = 0

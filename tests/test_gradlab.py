@@ -60,7 +60,8 @@ def test_real_game_variance_table_is_well_formed():
     torch.manual_seed(0)
     policy = Policy(8, (16,), init_flap_prob=0.08, input_scale=8.0)
     rows = estimator_variance(policy, GameConfig(pipe_gap=150), batches=4, episodes=4,
-                              reference_episodes=32, max_score=2, echo=lambda m: None)
+                              reference_episodes=32, reference_chunks=2, max_score=2,
+                              echo=lambda m: None)
     assert [r["variant"] for r in rows] == list(VARIANTS)
     for r in rows:
         assert r["trace_cov"] >= 0 and -1 <= r["cosine_to_reference"] <= 1
