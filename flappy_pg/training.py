@@ -141,7 +141,10 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     log.close()
     echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
          f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")
-    echo(f"latest checkpoint: {latest}\nbest checkpoint:   {best}")
+    echo(f"latest checkpoint: {latest}")
+    echo(f"best checkpoint:   {best}" if best.exists() else
+         f"best checkpoint:   none written in this folder (no evaluation beat the run's best, "
+         f"{learner.state.best_eval:.1f})")
     return {"reason": reason, "latest": latest, "best": best, "run": log.folder,
             "state": learner.state}
 
@@ -154,7 +157,10 @@ def start_run(agent: str, suffix: str, new_learner: Callable[[], object],
     folder; checkpoints go to `out/<name>/`, logs to `runs/<name>/`."""
     if resume is not None:
         learner = restore_learner(Path(resume), budget_overrides or {})
-        name = name or Path(resume).resolve().parent.name
+        resume = Path(resume).resolve()
+        # A run's checkpoints live in <out>/<name>/; a file elsewhere names the run after itself.
+        in_run_folder = resume.parent.parent == Path(out).resolve()
+        name = name or (resume.parent.name if in_run_folder else resume.stem)
         echo(f"resuming {resume} at update {learner.state.updates}, "
              f"{learner.state.env_steps:,} env steps")
     else:
