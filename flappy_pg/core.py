@@ -169,9 +169,10 @@ class GameBatch:
         self.score[games] = 0
         self.crashed[games] = False
         self.next_index[games] = 0
-        key, first = self.key[games], np.zeros(len(games), dtype=np.uint64)
-        self.next_gap[games] = self.physics.gap_top(key, first)
-        self.after_gap[games] = self.physics.gap_top(key, first + 1)
+        n = len(games)  # pipes 0 and 1 of every game, hashed in one call
+        gaps = self.physics.gap_top(np.tile(keys.astype(np.uint64), 2),
+                                    np.repeat(np.array([0, 1], dtype=np.uint64), n))
+        self.next_gap[games], self.after_gap[games] = gaps[:n], gaps[n:]
 
     def step(self, flap: np.ndarray) -> np.ndarray:
         """Advance every game one frame; returns which games passed a pipe in it."""

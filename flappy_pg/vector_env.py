@@ -61,6 +61,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         self.game_rngs = [seeding.np_random()[0] for _ in range(self.num_envs)]  # one per game
         self._returns = np.zeros(self.num_envs)
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
+        self._every_game = np.ones(self.num_envs, dtype=bool)
         self._started = False
         self._renderer = None
 
@@ -99,18 +100,19 @@ class FlappyBirdVectorEnv(VectorEnv):
         self._autoreset[games] = False
         self._started = True
         return self._observations(), {"score": self.games.score.copy(),
-                                      "_score": np.ones(self.num_envs, dtype=bool)}
+                                      "_score": self._every_game.copy()}
 
     def step(self, actions):
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before step()")
         actions = np.asarray(actions)
+        flap = actions.astype(bool)
         if actions.shape != (self.num_envs,) or actions.dtype.kind not in "iub" or \
-                ((actions < 0) | (actions > 1)).any():
+                (flap != actions).any():  # anything but 0 and 1 differs from its truth value
             raise gym.error.InvalidAction(
                 f"actions must be {self.num_envs} whole numbers, each 0 (do nothing) or 1 (flap)")
         games = self.games
-        passed = games.step(actions.astype(bool))
+        passed = games.step(flap)
         terminated = games.crashed.copy()
         rewards = np.where(terminated, self.rewards.death,
                            self.rewards.alive + self.rewards.pipe * passed)
@@ -130,8 +132,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         done = terminated | truncated
         self._autoreset = done
 
-        info: dict[str, Any] = {"score": games.score.copy(),
-                                "_score": np.ones(self.num_envs, dtype=bool)}
+        info: dict[str, Any] = {"score": games.score.copy(), "_score": self._every_game.copy()}
         if done.any():
             info["episode"] = {"r": np.where(done, self._returns, 0.0),
                                "l": np.where(done, games.t, 0),
