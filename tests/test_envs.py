@@ -113,7 +113,7 @@ def test_observations_stay_inside_the_box_over_long_random_play(config):
 def test_step_limit_truncates_and_is_not_a_death():
     env = gym.make("FlappyBird-v0", max_episode_steps=80)
     obs, _ = env.reset(seed=0)
-    for step in range(80):
+    for _ in range(80):
         obs, reward, terminated, truncated, _ = env.step(autopilot(obs))
         assert not terminated
     assert truncated and reward > 0
