@@ -26,6 +26,7 @@ from flappy_pg.config import GameConfig, RewardConfig
 from flappy_pg.core import GameBatch, Physics
 from flappy_pg.observation import Features
 from flappy_pg.policy import Policy, ValueBaseline
+from flappy_pg.reinforce import discounted_returns, full_returns
 from flappy_pg.rollout import play_episodes
 
 VARIANTS = ("full return", "reward-to-go", "reward-to-go - batch mean", "reward-to-go - V(s)")
@@ -52,18 +53,24 @@ class TrajectoryTree:
 
     @property
     def rewards_to_go(self) -> np.ndarray:
-        return np.flip(np.cumsum(np.flip(self.rewards, 0), 0), 0).copy()
+        return discounted_returns(self.rewards, np.ones(self.rewards.shape, dtype=bool), 1.0)
 
     def probabilities(self) -> np.ndarray:
         p = np.exp(self.log_prob.detach().double().numpy()) * self.possible
         return p / p.sum()
 
 
+def new_game(config: GameConfig, seed: int) -> GameBatch:
+    """One fresh game (a batch of 1) whose pipes follow from `seed`."""
+    game = GameBatch(Physics(config), 1)
+    game.reset(np.array([0]), np.array([np.random.default_rng(seed).integers(2**63)], dtype=np.uint64))
+    return game
+
+
 def start_state(config: GameConfig, seed: int = 3) -> GameBatch:
     """A moment that matters: a scripted bird about to enter a pipe, low in its gap."""
-    physics = Physics(config)
-    game = GameBatch(physics, 1)
-    game.reset(np.array([0]), np.array([np.random.default_rng(seed).integers(2**63)], dtype=np.uint64))
+    game = new_game(config, seed)
+    physics = game.physics
     while True:
         gap_bottom = game.next_gap[0] + config.pipe_gap
         game.step(np.array([game.y[0] + config.bird_height > gap_bottom - 12]))
@@ -78,13 +85,10 @@ def uncertain_state(policy: Policy, config: GameConfig, seed: int = 3,
     a game greedily: where its gradient has the most to say."""
     from flappy_pg.policy import NumpyActor
     actor, features = NumpyActor(policy), Features(config)
-    game = GameBatch(Physics(config), 1)
-    game.reset(np.array([0]), np.array([np.random.default_rng(seed).integers(2**63)], dtype=np.uint64))
+    game = new_game(config, seed)
     best, best_gap = game.select(np.array([0])), 1.0
     for _ in range(frames):
-        obs = np.stack(features(game.y, game.vel, game.t, game.next_index, game.next_gap,
-                                game.after_gap), axis=1).astype(np.float32)
-        p = float(actor.flap_probability(obs)[0])
+        p = float(actor.flap_probability(features.of_batch(game))[0])
         if abs(p - 0.5) < best_gap:
             best, best_gap = game.select(np.array([0])), abs(p - 0.5)
         game.step(np.array([p > 0.5]))
@@ -99,11 +103,11 @@ def enumerate_tree(policy: Policy, game: GameBatch, horizon: int,
     features = Features(game.physics.config)
     leaves = 2 ** horizon
     step_lp, step_r, expanded = [], [], []
+    possible = np.ones(leaves, dtype=bool)
     nodes = game
     for depth in range(horizon):
         n = nodes.num_games
-        obs = np.stack(features(nodes.y, nodes.vel, nodes.t, nodes.next_index, nodes.next_gap,
-                                nodes.after_gap), axis=1).astype(np.float32)
+        obs = features.of_batch(nodes)
         dtype = next(policy.parameters()).dtype
         logp = torch.log_softmax(policy(torch.from_numpy(obs).to(dtype)), dim=-1)  # n x 2
         dead = torch.from_numpy(nodes.crashed.copy())
@@ -120,8 +124,6 @@ def enumerate_tree(policy: Policy, game: GameBatch, horizon: int,
         step_lp.append(child_lp[path])
         step_r.append(r[path])
         expanded.append((logp.detach().exp().numpy(), r, impossible, path))
-        if depth == 0:
-            possible = np.ones(leaves, dtype=bool)
         possible &= ~impossible[path]
         nodes = children
     rewards_arr = np.stack(step_r)
@@ -228,9 +230,8 @@ def _exact_batch_mean(tree, probs):
 # -- part 2: estimator variance on the real game -----------------------------------------------
 def episode_credits(rewards: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
     """Per-step credit of the baseline-free variants (T x N, undiscounted)."""
-    rtg = np.flip(np.cumsum(np.flip(rewards, 0), 0), 0) * mask
-    full = rewards.sum(0, keepdims=True) * mask
-    return {"full return": full, "reward-to-go": rtg}
+    return {"full return": full_returns(rewards, mask, 1.0),
+            "reward-to-go": discounted_returns(rewards, mask, 1.0)}
 
 
 def batch_gradient(policy, params, episodes, credit: np.ndarray) -> torch.Tensor:

@@ -52,6 +52,11 @@ class Features:
                 (x1 + self.dx_offset) * inv_w, top1, top1 + below,
                 (x2 + self.dx_offset) * inv_w, top2, top2 + below)
 
+    def of_batch(self, games) -> np.ndarray:
+        """The N x 8 float32 observations of a `GameBatch` (numpy ops)."""
+        return np.stack(self(games.y, games.vel, games.t, games.next_index, games.next_gap,
+                             games.after_gap), axis=1, dtype=np.float32)
+
 
 def bounds(config: GameConfig) -> tuple[np.ndarray, np.ndarray]:
     """Low and high bound of each feature for this game (float32 arrays)."""

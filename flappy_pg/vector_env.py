@@ -71,9 +71,7 @@ class FlappyBirdVectorEnv(VectorEnv):
         self._returns[games] = 0.0
 
     def _observations(self) -> np.ndarray:
-        g = self.games
-        values = self._features(g.y, g.vel, g.t, g.next_index, g.next_gap, g.after_gap)
-        return np.stack(values, axis=1, dtype=np.float32)
+        return self._features.of_batch(self.games)
 
     def reset(self, *, seed: int | list[int | None] | None = None,
               options: dict[str, Any] | None = None):
