@@ -22,7 +22,7 @@ if "hidden" in settings:
 budget = float(sys.argv[2]) if len(sys.argv) > 2 else 60
 marks = [float(m) for m in sys.argv[3].split(",")] if len(sys.argv) > 3 else []
 
-trainer = Trainer(TrainConfig(eval_every=0, **settings))
+trainer = Trainer(TrainConfig(eval_every_steps=0, **settings))
 snapshots, last_print = {}, 0.0
 while trainer.state.seconds < budget:
     stats = trainer.step()

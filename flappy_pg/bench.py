@@ -126,7 +126,7 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
 
     rows = []
     for seed in seeds:
-        trainer = Trainer(TrainConfig(seed=seed, eval_every=0))
+        trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
         pending, snapshots = sorted(marks), []
         while pending:
             stats = trainer.step()

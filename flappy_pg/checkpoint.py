@@ -1,5 +1,5 @@
 """Saving and loading REINFORCE checkpoints: atomic writes, `torch.load(weights_only=True)`,
-and one-line errors for a missing, corrupt, foreign or mismatched file.
+and one-line errors for a missing, corrupt, foreign, mismatched or non-finite file.
 
 A checkpoint holds only tensors and plain Python values: the policy and baseline weights, both
 optimizers' state, the training config (with the game and reward config it trained on), the
@@ -8,33 +8,35 @@ observation layout, the step counters and every random generator's state.
 
 from __future__ import annotations
 
-import os
 import pickle
 import zipfile
 from pathlib import Path
 
 import torch
 
+from flappy_pg.config import ConfigError
 from flappy_pg.errors import CheckpointError
 from flappy_pg.observation import FEATURES, LAYOUT
+from flappy_pg.runfolder import atomic_write
 
 FORMAT = "flappy-pg/reinforce/1"
 
 
 def atomic_torch_save(payload: dict, path: Path) -> None:
-    """Write to a temporary file beside `path`, then rename over it: a crash mid-write never
-    leaves a half-written checkpoint where a good one was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(payload, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(path, lambda temporary: torch.save(payload, temporary))
 
 
 def layout() -> dict:
     return {"name": LAYOUT, "features": list(FEATURES)}
+
+
+def is_zip_with(path: Path, ending: str) -> bool:
+    """The file is a zip archive with a member whose name ends with `ending`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.endswith(ending) for n in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def load_checkpoint(path: str | Path) -> dict:
@@ -49,15 +51,36 @@ def load_checkpoint(path: str | Path) -> dict:
             raise CheckpointError(f"{path} was refused: it carries pickled Python objects, which "
                                   f"a flappy-pg checkpoint never does, so it is not loaded") from None
         raise CheckpointError(f"{path} is not a readable checkpoint (corrupt or truncated)") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError):
+    except MemoryError:
+        raise CheckpointError(f"{path} is not a readable checkpoint (too large)") from None
+    except Exception:  # torch raises many kinds on a damaged file; none may escape as a traceback
+        if is_zip_with(path, "meta.npy"):
+            raise CheckpointError(f"{path} is a Q-table: use `flappy-pg qlearn eval` or "
+                                  f"`qlearn watch`") from None
         raise CheckpointError(f"{path} is not a readable checkpoint (corrupt or truncated)") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a flappy-pg REINFORCE checkpoint")
-    if payload.get("observation_layout") != layout():
-        found = (payload.get("observation_layout") or {}).get("name", "unknown")
-        raise CheckpointError(f"{path} was trained on observation layout {found!r}; this version "
+    found = payload.get("observation_layout")
+    if found != layout():
+        name = found.get("name", "unknown") if isinstance(found, dict) else "unknown"
+        raise CheckpointError(f"{path} was trained on observation layout {name!r}; this version "
                               f"uses {LAYOUT!r}: retrain it")
     return payload
+
+
+def check_weights(module: torch.nn.Module, weights, what: str) -> None:
+    """`weights` fit `module` exactly (names, shapes, floating dtypes) and are all finite."""
+    expected = module.state_dict()
+    if not isinstance(weights, dict) or set(weights) != set(expected):
+        raise CheckpointError(f"its {what} weights do not fit this network")
+    for key, tensor in weights.items():
+        if not isinstance(tensor, torch.Tensor) or not tensor.is_floating_point():
+            raise CheckpointError(f"its {what} weight {key} is not a tensor of numbers")
+        if tuple(tensor.shape) != tuple(expected[key].shape):
+            raise CheckpointError(f"its {what} weight {key} has shape {tuple(tensor.shape)}, "
+                                  f"expected {tuple(expected[key].shape)}")
+        if not torch.isfinite(tensor).all():
+            raise CheckpointError(f"its {what} weight {key} holds NaN or infinite values")
 
 
 def trainer_payload(trainer) -> dict:
@@ -82,14 +105,25 @@ def save_trainer(trainer, path: str | Path) -> None:
     atomic_torch_save(trainer_payload(trainer), Path(path))
 
 
-def restore_trainer(payload: dict, **overrides):
-    """A `Trainer` in the state the checkpoint saved; `overrides` change budget settings."""
-    from flappy_pg.reinforce import Trainer, TrainConfig
-    from flappy_pg.training import RunState
+def train_config_of(payload: dict, path):
+    from flappy_pg.train_config import TrainConfig
     try:
-        config = TrainConfig.from_dict({**payload["train_config"], **overrides})
+        return TrainConfig.from_dict(payload["train_config"])
+    except (KeyError, ConfigError, TypeError) as error:
+        raise CheckpointError(f"{path} has unusable training settings: {error}") from None
+
+
+def restore_trainer(payload: dict, path="the checkpoint", **overrides):
+    """A `Trainer` in the state the checkpoint saved; `overrides` change budget settings."""
+    from flappy_pg.reinforce import Trainer
+    from flappy_pg.training import RunState
+    config = train_config_of(payload, path)
+    try:
+        config = type(config).from_dict({**config.to_dict(), **overrides})
         trainer = Trainer(config)
-        trainer.state = RunState(**payload["state"])
+        check_weights(trainer.policy, payload["policy"], "policy")
+        check_weights(trainer.value, payload["value"], "value")
+        trainer.state = RunState.from_dict(payload["state"])
         trainer.policy.load_state_dict(payload["policy"])
         trainer.value.load_state_dict(payload["value"])
         trainer.optimizer.load_state_dict(payload["optimizer"])
@@ -98,8 +132,11 @@ def restore_trainer(payload: dict, **overrides):
         trainer.generator.set_state(payload["rng"]["value_minibatches"])
         for game_rng, state in zip(trainer.env.game_rngs, payload["rng"]["games"], strict=True):
             game_rng.bit_generator.state = state
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(f"the checkpoint's training state does not fit: {error}") from None
+    except CheckpointError as error:
+        raise CheckpointError(f"{path}: {error}") from None
+    except Exception as error:  # a damaged optimizer or generator state, of any kind
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise CheckpointError(f"{path}: its training state does not fit: {message}") from None
     return trainer
 
 
@@ -107,10 +144,11 @@ def load_policy(path: str | Path):
     """The policy of a checkpoint (eval mode) and the checkpoint's contents."""
     from flappy_pg.policy import Policy
     payload = load_checkpoint(path)
+    config = train_config_of(payload, path)
+    policy = Policy(len(FEATURES), config.hidden, input_scale=config.input_scale)
     try:
-        config = payload["train_config"]
-        policy = Policy(len(FEATURES), tuple(config["hidden"]), input_scale=config.get("input_scale", 1.0))
-        policy.load_state_dict(payload["policy"])
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(f"{path} holds a policy this version cannot load: {error}") from None
+        check_weights(policy, payload.get("policy"), "policy")
+    except CheckpointError as error:
+        raise CheckpointError(f"{path}: {error}") from None
+    policy.load_state_dict(payload["policy"])
     return policy.eval(), payload

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
+from pathlib import Path
 
 import click
 
-from pathlib import Path
-
-from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.config import MAX_SEED, ConfigError, GameConfig, RewardConfig
+from flappy_pg.train_config import MAX_EVAL_EPISODES, MAX_SCORE_CAP, TrainConfig
 
 
 class UserError(click.ClickException):
@@ -22,11 +23,60 @@ def friendly_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from flappy_pg.errors import USER_ERRORS
+        from flappy_pg.runfolder import os_message
         try:
             return command(*args, **kwargs)
         except USER_ERRORS as error:
             raise UserError(str(error)) from None
+        except MemoryError:
+            raise UserError("out of memory: use fewer games, episodes or smaller layers") from None
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise UserError(f"{os_message(error)}{where}") from None
     return wrapper
+
+
+class Finite(click.FloatRange):
+    """A float range that refuses NaN and infinities (click's FloatRange takes them)."""
+
+    name = "finite float"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+SEED = click.IntRange(0, MAX_SEED)
+SEED_HELP = f"Random seed, 0 to {MAX_SEED}."
+
+
+def parse_seeds(text: str, option: str = "--seeds") -> tuple[int, ...]:
+    """Seeds separated by commas, each in range."""
+    try:
+        seeds = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise UserError(f"{option} must be whole numbers separated by commas, got {text!r}") from None
+    if not all(0 <= s <= MAX_SEED for s in seeds) or len(seeds) > 100:
+        raise UserError(f"{option}: at most 100 seeds, each from 0 to {MAX_SEED}")
+    return seeds
+
+
+def writable_folder(path: str) -> Path:
+    from flappy_pg.runfolder import ensure_writable_folder
+    try:
+        return ensure_writable_folder(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def writable_file(path: str | None) -> Path | None:
+    from flappy_pg.runfolder import ensure_writable_file
+    try:
+        return None if path is None else ensure_writable_file(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
 
 
 def options(*decorators):
@@ -48,9 +98,9 @@ def game_options(command):
                      help="Pixels the pipes move left per frame."),
         click.option("--pipe-spacing", type=int, default=defaults.pipe_spacing, show_default=True,
                      help="Horizontal distance between pipes, in pixels."),
-        click.option("--gravity", type=float, default=defaults.gravity, show_default=True,
+        click.option("--gravity", type=Finite(), default=defaults.gravity, show_default=True,
                      help="Speed the bird gains per frame while falling."),
-        click.option("--flap-speed", type=float, default=defaults.flap_speed, show_default=True,
+        click.option("--flap-speed", type=Finite(), default=defaults.flap_speed, show_default=True,
                      help="Vertical speed a flap sets (negative is up)."),
     ]
 
@@ -101,9 +151,9 @@ def bench():
 
 
 @bench.command("env")
-@click.option("--steps", type=click.IntRange(min=1000), default=300_000, show_default=True,
+@click.option("--steps", type=click.IntRange(1000, 100_000_000), default=300_000, show_default=True,
               help="Steps timed per single-env figure (the vector env runs 20x more).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @friendly_errors
 def bench_env(steps, seed):
     """Steps/s of one game through gymnasium.make, of the vector env at 1, 64 and 1024 games,
@@ -122,12 +172,13 @@ def bench_env(steps, seed):
 @click.option("--mute", is_flag=True, help="No sounds.")
 @click.option("--record", type=click.Path(dir_okay=False), default=None,
               help="Save what is played as an animated GIF (e.g. --record play.gif).")
-@click.option("--seed", type=int, default=None, help="Seed of the pipe heights (random if unset).")
+@click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights (random if unset).")
 @friendly_errors
 def play(game_config, mute, record, seed):
     """Play Flappy Bird yourself: Space, Up or left click to flap, R or Space to play again after
     a crash, Esc to quit. Best scores are kept between runs."""
     from flappy_pg.play import run_play
+    writable_file(record)
     best = run_play(game_config, seed=seed, muted=mute, record=record)
     click.echo(f"best score: {best}")
 
@@ -136,11 +187,11 @@ def reward_options(command):
     """Reward options mirroring `RewardConfig`; the command receives `reward_config`."""
     defaults = RewardConfig()
     options = [
-        click.option("--reward-alive", type=float, default=defaults.alive, show_default=True,
+        click.option("--reward-alive", type=Finite(), default=defaults.alive, show_default=True,
                      help="Reward per frame alive."),
-        click.option("--reward-pipe", type=float, default=defaults.pipe, show_default=True,
+        click.option("--reward-pipe", type=Finite(), default=defaults.pipe, show_default=True,
                      help="Reward per pipe passed."),
-        click.option("--reward-death", type=float, default=defaults.death, show_default=True,
+        click.option("--reward-death", type=Finite(), default=defaults.death, show_default=True,
                      help="Reward on the crash frame (instead of the others)."),
     ]
 
@@ -157,13 +208,15 @@ def reward_options(command):
     return wrapper
 
 
-def parse_hidden(ctx, param, value: str) -> tuple[int, ...]:
+def parse_hidden(ctx, param, value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
     try:
         sizes = tuple(int(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter("give layer sizes separated by commas, e.g. 32,32") from None
-    if not sizes or min(sizes) < 1:
-        raise click.BadParameter("layer sizes must be positive")
+    if not 1 <= len(sizes) <= 8 or not all(1 <= size <= 4096 for size in sizes):
+        raise click.BadParameter("1 to 8 layers of 1 to 4096 units, e.g. 32,32")
     return sizes
 
 
@@ -183,89 +236,133 @@ def budget_options(command):
         return command(*args, budgets=budgets, given_budgets=given, **kwargs)
 
     return options(
-        click.option("--steps", type=click.IntRange(min=0), default=0,
+        click.option("--steps", type=click.IntRange(0, 10**13), default=0,
                      help="Stop after this many env steps (0: no step budget)."),
-        click.option("--seconds", type=click.FloatRange(min=0), default=None, show_default="600",
+        click.option("--seconds", type=Finite(min=0), default=None, show_default="600",
                      help="Stop after this many seconds of training (0: no time budget)."),
-        click.option("--target-score", type=click.FloatRange(min=0), default=None,
-                     show_default="1000 (every evaluation game reaches the cap)",
-                     help="Stop when the evaluation mean score reaches this (0: never)."),
+        click.option("--target-score", type=Finite(min=0), default=None, show_default="1000",
+                     help="Stop when the evaluation mean score reaches this; 1000 means every "
+                          "evaluation game reached the cap (0: never)."),
     )(wrapper)
+
+
+TRAIN_DEFAULTS = TrainConfig()
+
+
+def default_of(field: str) -> str:
+    value = getattr(TRAIN_DEFAULTS, field)
+    return ",".join(map(str, value)) if isinstance(value, tuple) else f"{value:,}" \
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000 else str(value)
+
+
+RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
+               "target_score"}
+
+
+def refuse_settings_with_resume(resume) -> None:
+    """A resumed run keeps its saved settings: say so instead of ignoring what was given."""
+    if resume is None:
+        return
+    ctx = click.get_current_context()
+    given = [f"--{name.replace('_', '-')}" for name in ctx.params
+             if name not in RUN_OPTIONS
+             and ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+    if given:
+        raise UserError(f"--resume continues the saved run's settings; {', '.join(given)} cannot "
+                        f"change them (only --steps, --seconds, --target-score and the output "
+                        f"options apply)")
+
+
+run_folder_options = options(
+    click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
+                 help="Folder for checkpoints (a subfolder per run)."),
+    click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
+                 help="Folder for logs (a subfolder per run)."),
+    click.option("--name", default=None,
+                 help="Run name, a plain folder name (default: <agent>-<date>-<time>)."),
+    click.option("--resume", type=click.Path(dir_okay=False), default=None,
+                 help="Continue from a checkpoint: a run's latest continues in its own folder, "
+                      "any other file starts a new run from it. Only the budget and output "
+                      "options apply then."),
+    click.option("--save-every", type=Finite(min=1, max=3600), default=10, show_default=True,
+                 help="Wall-clock seconds between saves of the latest checkpoint."))
 
 
 @main.command()
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(min=1), default=None, show_default="from TrainConfig",
+@click.option("--games", type=click.IntRange(1, 65_536), default=None, show_default=default_of("games"),
               help="Games played in parallel; each plays one complete episode per round.")
-@click.option("--batch-steps", type=click.IntRange(min=0), default=None,
+@click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=None,
+              show_default=default_of("batch_steps"),
               help="Play more rounds until a batch holds at least this many steps.")
 @click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=None,
+              show_default=default_of("returns"),
               help="Credit each step with the discounted reward-to-go, or the whole episode's return.")
-@click.option("--gamma", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Discount factor.")
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=None,
+              show_default=default_of("gamma"), help="Discount factor.")
 @click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=None,
-              help="Baseline subtracted from the returns.")
+              show_default=default_of("baseline"), help="Baseline subtracted from the returns.")
 @click.option("--normalize/--no-normalize", default=None,
+              show_default=default_of("normalize_advantages"),
               help="Normalize advantages over the whole batch.")
-@click.option("--entropy-coef", type=click.FloatRange(min=0), default=None, help="Entropy bonus.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--entropy-coef", type=Finite(0, 100), default=None,
+              show_default=default_of("entropy_coef"), help="Entropy bonus.")
+@click.option("--lr", type=Finite(0, 1, min_open=True), default=None, show_default=default_of("lr"),
               help="Policy learning rate (Adam).")
-@click.option("--max-grad-norm", type=click.FloatRange(min=0), default=None,
+@click.option("--max-grad-norm", type=Finite(min=0), default=None,
+              show_default=default_of("max_grad_norm"),
               help="Clip the policy gradient's norm (0: no clipping).")
-@click.option("--hidden", callback=lambda c, p, v: parse_hidden(c, p, v) if v else None,
-              default=None, help="Hidden layer sizes, e.g. 32,32.")
-@click.option("--train-max-score", type=click.IntRange(min=1), default=None,
+@click.option("--hidden", callback=parse_hidden, default=None, show_default=default_of("hidden"),
+              help="Hidden layer sizes, e.g. 32,32.")
+@click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=None,
+              show_default=default_of("train_max_score"),
               help="Training episodes are truncated at this many pipes.")
-@click.option("--eval-every", type=click.FloatRange(min=0), default=None,
-              help="Seconds of training between evaluations (0: only at the end).")
-@click.option("--eval-episodes", type=click.IntRange(min=1), default=None,
-              help="Episodes per evaluation.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=click.IntRange(min=1), default=None, help="Torch threads.")
-@click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
-              help="Folder for checkpoints (a subfolder per run).")
-@click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
-              help="Folder for logs (a subfolder per run).")
-@click.option("--name", default=None, help="Run name (default: reinforce-<date>-<time>).")
-@click.option("--resume", type=click.Path(dir_okay=False), default=None,
-              help="Continue from a checkpoint (only the budget options apply then).")
+@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=None,
+              show_default=default_of("eval_every_steps"),
+              help="Evaluate each time the env-step count passes a multiple of this (0: only at "
+                   "the end); a step count, so the same seed picks the same best checkpoint.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=None,
+              show_default=default_of("eval_episodes"), help="Episodes per evaluation.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
+@click.option("--threads", type=click.IntRange(1, 1024), default=None,
+              show_default=default_of("torch_threads"), help="Torch threads.")
+@run_folder_options
 @friendly_errors
 def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, name, resume,
-          **options):
-    """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints."""
+          save_every, **options):
+    """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints.
+    Ctrl-C or SIGTERM stops after the current update and saves."""
+    refuse_settings_with_resume(resume)
     from flappy_pg.checkpoint import load_checkpoint, restore_trainer
-    from flappy_pg.reinforce import Trainer, TrainConfig
+    from flappy_pg.reinforce import Trainer
     from flappy_pg.training import start_run
-    names = {"games": "games", "batch_steps": "batch_steps", "returns": "returns",
-             "gamma": "gamma", "baseline": "baseline", "normalize": "normalize_advantages",
-             "entropy_coef": "entropy_coef", "lr": "lr", "max_grad_norm": "max_grad_norm",
-             "hidden": "hidden", "train_max_score": "train_max_score", "eval_every": "eval_every",
-             "eval_episodes": "eval_episodes", "threads": "torch_threads"}
-    chosen = {names[k]: v for k, v in options.items() if v is not None}
+    names = {"normalize": "normalize_advantages", "threads": "torch_threads"}
+    chosen = {names.get(k, k): v for k, v in options.items() if v is not None}
 
     def new_trainer():
         return Trainer(TrainConfig(seed=seed, game=game_config.to_dict(),
                                    rewards=reward_config.to_dict(), **budgets, **chosen))
 
     start_run("reinforce", ".pt", new_trainer,
-              lambda path, overrides: restore_trainer(load_checkpoint(path), **overrides),
+              lambda path, overrides: restore_trainer(load_checkpoint(path), path, **overrides),
               Path(out), Path(runs), name=name, resume=resume, budget_overrides=given_budgets,
-              echo=click.echo)
+              echo=click.echo, save_every=save_every)
 
 eval_options = options(
-    click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True),
-    click.option("--seed", type=int, default=None,
-                 show_default="2000000 (never used in training or checkpoint selection)",
+    click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
+                 show_default=True),
+    click.option("--seed", type=click.IntRange(0, MAX_SEED - MAX_EVAL_EPISODES), default=None,
+                 show_default="2000000, never used in training or checkpoint selection",
                  help="Seed of the first evaluation game; game i uses seed + i."),
-    click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True,
-                 help="Episodes stop (as capped) at this many pipes."))
+    click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000,
+                 show_default=True, help="Episodes stop (as capped) at this many pipes."))
 
 watch_options = options(
-    click.option("--speed", type=click.FloatRange(0.25, 16), default=1, show_default=True,
+    click.option("--speed", type=Finite(0.25, 16), default=1, show_default=True,
                  help="Playback speed (Right/Left keys change it while watching)."),
-    click.option("--seed", type=int, default=None, help="Seed of the pipe heights."),
+    click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights."),
     click.option("--record", type=click.Path(dir_okay=False), default=None,
                  help="Save what is shown as an animated GIF."))
 
@@ -323,9 +420,13 @@ def policy_agent(policy, greedy: bool, seed: int | None):
 def eval_command(checkpoint, episodes, seed, max_score, greedy):
     """Evaluate a REINFORCE checkpoint headless on unseen seeds (default: the shipped policy)."""
     import numpy as np
+    from flappy_pg.evaluate import TEST_SEED
     from flappy_pg.reinforce import policy_actor
     policy, config, path = load_reinforce(checkpoint)
-    act = policy_actor(policy, np.random.default_rng(seed), greedy=greedy)
+    # --sample draws its actions from a generator seeded like the games: the same run twice
+    # gives the same scores.
+    act = policy_actor(policy, np.random.default_rng(TEST_SEED if seed is None else seed),
+                       greedy=greedy)
     evaluate_and_print(act, config, path, episodes, seed, max_score,
                        "greedy actions" if greedy else "sampled actions")
 
@@ -339,6 +440,7 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
 def watch(checkpoint, speed, seed, record, greedy):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
     from flappy_pg.watch import run_watch
+    writable_file(record)
     policy, config, path = load_reinforce(checkpoint)
     report_scores(run_watch(policy_agent(policy, greedy, seed), config,
                             label="REINFORCE", source=Path(path).name, seed=seed, speed=speed,
@@ -354,34 +456,35 @@ def qlearn():
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(min=1), default=None, help="Games played in parallel.")
-@click.option("--cell", type=click.IntRange(min=1), default=None, help="Pixels per distance bin.")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
+@click.option("--games", type=click.IntRange(1, 65_536), default=None, show_default="64",
+              help="Games played in parallel.")
+@click.option("--cell", type=click.IntRange(1, 1000), default=None, show_default="10",
+              help="Pixels per distance bin.")
+@click.option("--alpha", type=Finite(0, 1, min_open=True), default=None, show_default="0.7",
               help="Learning rate α.")
-@click.option("--gamma", type=click.FloatRange(0, 1, min_open=True), default=None,
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=None, show_default="0.99",
               help="Discount factor γ.")
-@click.option("--epsilon-start", type=click.FloatRange(0, 1), default=None, help="Initial ε.")
-@click.option("--epsilon-end", type=click.FloatRange(0, 1), default=None, help="Final ε.")
-@click.option("--epsilon-steps", type=click.IntRange(min=1), default=None,
-              help="Env steps over which ε decays linearly.")
+@click.option("--epsilon-start", type=Finite(0, 1), default=None, show_default="0.05",
+              help="Initial ε.")
+@click.option("--epsilon-end", type=Finite(0, 1), default=None, show_default="0.0", help="Final ε.")
+@click.option("--epsilon-steps", type=click.IntRange(1, 10**13), default=None,
+              show_default="10,000,000", help="Env steps over which ε decays linearly.")
 @click.option("--update", type=click.Choice(["backward", "online"]), default=None,
+              show_default="backward",
               help="Backwards over each finished episode (classic), or online at every step.")
-@click.option("--eval-every", type=click.FloatRange(min=0), default=None,
-              help="Seconds of training between evaluations.")
-@click.option("--eval-episodes", type=click.IntRange(min=1), default=None,
-              help="Episodes per evaluation.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
-              help="Folder for Q-tables (a subfolder per run).")
-@click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
-              help="Folder for logs (a subfolder per run).")
-@click.option("--name", default=None, help="Run name (default: qlearn-<date>-<time>).")
-@click.option("--resume", type=click.Path(dir_okay=False), default=None,
-              help="Continue from a saved table (only the budget options apply then).")
+@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=None,
+              show_default="2,000,000",
+              help="Evaluate each time the env-step count passes a multiple of this.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=None,
+              show_default="32", help="Episodes per evaluation.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
+@run_folder_options
 @friendly_errors
 def qlearn_train(game_config, reward_config, budgets, given_budgets, seed, out, runs, name, resume,
-                 **options):
-    """Train the tabular Q-learning bot headless, with progress, logs and evaluations."""
+                 save_every, **options):
+    """Train the tabular Q-learning bot headless, with progress, logs and evaluations.
+    Ctrl-C or SIGTERM stops after the current update and saves."""
+    refuse_settings_with_resume(resume)
     from flappy_pg.qlearning import QConfig, QLearner, restore_learner
     from flappy_pg.training import start_run
     chosen = {k: v for k, v in options.items() if v is not None}
@@ -391,7 +494,8 @@ def qlearn_train(game_config, reward_config, budgets, given_budgets, seed, out, 
                                 rewards=reward_config.to_dict(), **budgets, **chosen))
 
     start_run("qlearn", ".npz", new_learner, restore_learner, Path(out), Path(runs), name=name,
-              resume=resume, budget_overrides=given_budgets, echo=click.echo)
+              resume=resume, budget_overrides=given_budgets, echo=click.echo,
+              save_every=save_every)
 
 
 @qlearn.command("eval")
@@ -412,6 +516,7 @@ def qlearn_eval(table, episodes, seed, max_score):
 def qlearn_watch(table, speed, seed, record):
     """Watch the Q-learning bot play in a window (default: the shipped table)."""
     from flappy_pg.watch import run_watch
+    writable_file(record)
     q, binning, config, path = load_qlearn(table)
 
     def agent(observation):
@@ -423,31 +528,31 @@ def qlearn_watch(table, speed, seed, record):
 
 @main.command()
 @game_options
-@click.option("--seconds", type=click.FloatRange(min=0), default=120, show_default=True,
+@click.option("--seconds", type=Finite(min=0), default=120, show_default=True,
               help="Training time per agent and seed (0: no time budget).")
-@click.option("--steps", type=click.IntRange(min=0), default=0,
+@click.option("--steps", type=click.IntRange(0, 10**13), default=0,
               help="Env steps per agent and seed (0: no step budget).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
-@click.option("--eval-every", type=click.FloatRange(min=0, min_open=True), default=10,
-              show_default=True, help="Training seconds between evaluations for the curves.")
-@click.option("--eval-episodes", type=click.IntRange(min=1), default=32, show_default=True,
-              help="Episodes per evaluation on the curves.")
-@click.option("--final-episodes", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Episodes of the final evaluation, per seed.")
+@click.option("--eval-every-steps", type=click.IntRange(1, 10**12), default=2_000_000,
+              show_default=True, help="Env steps between evaluations for the curves.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,
+              show_default=True, help="Episodes per evaluation on the curves.")
+@click.option("--final-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
+              show_default=True, help="Episodes of the final evaluation, per seed.")
 @click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
               show_default=True, help="Report folder.")
 @friendly_errors
-def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final_episodes, out):
+def compare(game_config, seconds, steps, seeds, eval_every_steps, eval_episodes, final_episodes,
+            out):
     """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
     same unseen seeds, and write a report (table and plots)."""
     from flappy_pg.compare import run_comparison
-    try:
-        seed_list = tuple(int(s) for s in seeds.split(","))
-    except ValueError:
-        raise UserError(f"--seeds must be whole numbers separated by commas, got {seeds!r}") from None
+    seed_list = parse_seeds(seeds)
     if not seconds and not steps:
         raise UserError("give a budget: --seconds or --steps")
-    run_comparison(game_config, seed_list, seconds, steps, Path(out), eval_every=eval_every,
+    writable_folder(out)
+    run_comparison(game_config, seed_list, seconds, steps, Path(out),
+                   eval_every_steps=eval_every_steps,
                    eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)
 
 
@@ -456,15 +561,15 @@ def compare(game_config, seconds, steps, seeds, eval_every, eval_episodes, final
 @click.option("--fresh", is_flag=True, help="Use a new, untrained policy instead of a checkpoint.")
 @click.option("--horizon", type=click.IntRange(2, 14), default=10, show_default=True,
               help="Frames of the enumerated short game (2^horizon trajectories).")
-@click.option("--repeats", type=click.IntRange(min=2), default=50, show_default=True,
+@click.option("--repeats", type=click.IntRange(2, 10_000), default=50, show_default=True,
               help="Monte Carlo estimates per sample size N.")
-@click.option("--batches", type=click.IntRange(min=2), default=30, show_default=True,
+@click.option("--batches", type=click.IntRange(2, 10_000), default=30, show_default=True,
               help="Independent batches on the real game.")
-@click.option("--episodes", type=click.IntRange(min=2), default=32, show_default=True,
+@click.option("--episodes", type=click.IntRange(2, 100_000), default=32, show_default=True,
               help="Episodes per batch on the real game.")
-@click.option("--max-score", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--max-score", type=click.IntRange(1, 10_000), default=2, show_default=True,
               help="Real-game episodes are capped at this many pipes.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
               show_default=True, help="Folder for the table and plot.")
 @friendly_errors
@@ -475,10 +580,12 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
     import torch
     from flappy_pg.gradlab import estimator_variance, exactness, markdown, plot_lab
     from flappy_pg.policy import Policy
-    from flappy_pg.reinforce import TrainConfig
+    if fresh and checkpoint:
+        raise UserError("give either --fresh or a checkpoint, not both")
+    folder = writable_folder(out)
     if fresh:
         torch.manual_seed(seed)
-        defaults = TrainConfig()
+        defaults = TRAIN_DEFAULTS
         policy, config, label = Policy(8, defaults.hidden, input_scale=defaults.input_scale), \
             GameConfig(), "a fresh policy"
     else:
@@ -490,8 +597,6 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
     variance = estimator_variance(policy, config, batches=batches, episodes=episodes,
                                   max_score=max_score, seed=seed, echo=click.echo)
     table = markdown(exact["rows"], variance)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "gradlab.md").write_text(f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n")
     plot_lab(exact["rows"], variance, folder / "gradlab.png")
     click.echo(table)
@@ -502,9 +607,9 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, s
 @click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
 @click.option("--marks", default="30,60,120,300,600", show_default=True,
               help="Training seconds at which the policy is evaluated, comma-separated.")
-@click.option("--episodes", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Evaluation episodes per snapshot.")
-@click.option("--max-score", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
+              show_default=True, help="Evaluation episodes per snapshot.")
+@click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000, show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the rows to this CSV file.")
 @friendly_errors
@@ -514,11 +619,14 @@ def bench_train(seeds, marks, episodes, max_score, csv_path):
     1000-pipe cap within 600 s)."""
     import csv
     from flappy_pg.bench import run_training_benchmark
+    seed_list = parse_seeds(seeds)
     try:
-        seed_list = tuple(int(s) for s in seeds.split(","))
         mark_list = tuple(float(m) for m in marks.split(","))
     except ValueError:
-        raise UserError("--seeds and --marks take numbers separated by commas") from None
+        raise UserError("--marks takes seconds separated by commas") from None
+    if not all(math.isfinite(m) and 0 < m <= 86_400 for m in mark_list):
+        raise UserError("--marks: each mark must be a number of seconds in (0, 86400]")
+    writable_file(csv_path)
     rows = run_training_benchmark(seed_list, mark_list, episodes, max_score,
                                   progress=lambda m: click.echo(m, err=True))
     click.echo(f"{'seed':>4} {'train s':>8} {'env steps':>13} {'mean':>8} {'std':>7} "

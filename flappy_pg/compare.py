@@ -1,7 +1,7 @@
 """`flappy-pg compare`: REINFORCE against tabular Q-learning on the same game, seeds and budget.
 
 Each agent trains for the same budget (seconds and/or env steps) on each seed; at regular
-intervals of training time, and at the end, it is evaluated greedily on the same unseen seeds.
+intervals of env steps, and at the end, it is evaluated greedily on the same unseen seeds.
 The report folder gets `summary.md` and `summary.html` (the table), `curves.csv` (every
 evaluation), `finals.csv`, and `score_vs_steps.png` / `score_vs_seconds.png` (mean over seeds
 with a min-max band).
@@ -41,9 +41,9 @@ class AgentRun:
         return None
 
 
-def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_every: float,
+def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_every_steps: int,
                  eval_episodes: int):
-    common = dict(seed=seed, game=game.to_dict(), eval_every=eval_every,
+    common = dict(seed=seed, game=game.to_dict(), eval_every_steps=eval_every_steps,
                   eval_episodes=eval_episodes, target_score=0.0, **budget)
     if agent == "REINFORCE":
         from flappy_pg.reinforce import Trainer, TrainConfig
@@ -54,7 +54,7 @@ def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_eve
 
 def train_and_track(learner, agent: str, seed: int, final_episodes: int,
                     echo: Callable[[str], None]) -> AgentRun:
-    """Train under the learner's budget, evaluating every `eval_every` training seconds."""
+    """Train under the learner's budget, evaluating every `eval_every_steps` env steps."""
     c = learner.config
     run = AgentRun(agent, seed)
 
@@ -79,14 +79,14 @@ def train_and_track(learner, agent: str, seed: int, final_episodes: int,
 
 
 def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, steps: int,
-                   out: Path, eval_every: float = 10.0, eval_episodes: int = 32,
+                   out: Path, eval_every_steps: int = 2_000_000, eval_episodes: int = 32,
                    final_episodes: int = 100, echo: Callable[[str], None] = print) -> list[AgentRun]:
     budget = {"max_seconds": seconds, "max_steps": steps}
     runs = []
     for agent in AGENTS:
         for seed in seeds:
             echo(f"training {agent}, seed {seed} ...")
-            learner = make_learner(agent, seed, game, budget, eval_every, eval_episodes)
+            learner = make_learner(agent, seed, game, budget, eval_every_steps, eval_episodes)
             runs.append(train_and_track(learner, agent, seed, final_episodes, echo))
     write_report(runs, out, game, budget, echo)
     return runs

@@ -7,8 +7,16 @@ frames; one environment step is one frame at 30 frames per second.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
+
+#: Largest screen, pipe or spacing size accepted, in pixels: keeps every derived figure small.
+MAX_PIXELS = 100_000
+#: Largest reward magnitude accepted: returns over a 54,000-frame episode stay far from overflow.
+MAX_REWARD = 1e6
+#: Largest seed accepted (numpy and torch both take it).
+MAX_SEED = 2**32 - 1
 
 
 class ConfigError(ValueError):
@@ -37,6 +45,13 @@ class GameConfig:
     first_pipe_x: int = 488  # screen_width + 200
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{f.name} must be a number, got {value!r}")
+            if not math.isfinite(value) or abs(value) > MAX_PIXELS:
+                raise ConfigError(f"{f.name} must be a finite number within ±{MAX_PIXELS:,}, "
+                                  f"got {value!r}")
         positive = ("screen_width", "screen_height", "ground_y", "bird_width", "bird_height",
                     "gravity", "max_fall_speed", "pipe_width", "pipe_gap", "pipe_speed")
         for name in positive:
@@ -61,6 +76,16 @@ class GameConfig:
             raise ConfigError(f"first_pipe_x must be right of the bird, got {self.first_pipe_x}")
         if self.gap_top_max < self.gap_top_min:
             raise ConfigError(f"pipe_gap {self.pipe_gap} is too large for ground_y {self.ground_y}")
+        if self.pipe_gap <= self.bird_height:
+            raise ConfigError(f"pipe_gap must be taller than the bird ({self.bird_height} px) or no "
+                              f"pipe can be passed, got {self.pipe_gap}")
+        if self.pipe_speed >= self.pipe_width + self.bird_width:
+            raise ConfigError(f"pipe_speed must be below pipe_width + bird_width "
+                              f"({self.pipe_width + self.bird_width}), or pipes jump past the bird, "
+                              f"got {self.pipe_speed}")
+        if self.flap_rise > 4 * self.screen_height:
+            raise ConfigError(f"a flap would lift the bird {self.flap_rise:,.0f} px (more than 4 "
+                              f"screen heights): raise gravity or lower flap_speed's size")
 
     @property
     def gap_top_min(self) -> int:
@@ -78,13 +103,15 @@ class GameConfig:
         return self.ground_y - self.bird_height
 
     @property
+    def flap_rise(self) -> float:
+        """How far one flap lifts the bird: the speeds -f, -f + g, ... summed while negative."""
+        frames = math.ceil(-self.flap_speed / self.gravity)
+        return -self.flap_speed * frames - self.gravity * frames * (frames - 1) / 2
+
+    @property
     def highest_bird_y(self) -> float:
         """A bound on how high the bird's top can go: a flap just below the ceiling, then its rise."""
-        rise, speed = 0.0, self.flap_speed
-        while speed < 0:
-            rise -= speed
-            speed += self.gravity
-        return self.flap_ceiling - rise
+        return self.flap_ceiling - self.flap_rise
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -106,8 +133,10 @@ class RewardConfig:
     def __post_init__(self) -> None:
         for name in ("alive", "pipe", "death"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
-                raise ConfigError(f"reward {name} must be a finite number, got {value!r}")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+                    not math.isfinite(value) or abs(value) > MAX_REWARD:
+                raise ConfigError(f"reward {name} must be a finite number within ±{MAX_REWARD:g}, "
+                                  f"got {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -117,12 +146,40 @@ class RewardConfig:
         return _from_dict(cls, values)
 
 
+def _default(f: dataclasses.Field):
+    return f.default_factory() if f.default is dataclasses.MISSING else f.default
+
+
+def _checked(name: str, value: Any, default: Any) -> Any:
+    """`value` if it has the kind of `default` (ints are taken for floats), else a ConfigError:
+    settings read back from a file must not smuggle in strings, lists or None."""
+    def whole(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = whole(value)
+    elif isinstance(default, float):
+        ok = whole(value) or isinstance(value, float)
+        value = float(value) if ok else value
+    elif isinstance(default, (tuple, list)):
+        ok = isinstance(value, (tuple, list)) and all(whole(v) for v in value)
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(f"setting {name} must be a {type(default).__name__}, got {value!r}")
+    return value
+
+
 def _from_dict(cls, values: dict[str, Any]):
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - known)
+    if not isinstance(values, dict):
+        raise ConfigError(f"{cls.__name__} settings must be a mapping, got {type(values).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields), key=str)
     if unknown:
-        raise ConfigError(f"unknown {cls.__name__} setting(s): {', '.join(unknown)}")
-    return cls(**values)
+        raise ConfigError(f"unknown {cls.__name__} setting(s): {', '.join(map(str, unknown))}")
+    return cls(**{k: _checked(k, v, _default(fields[k])) for k, v in values.items()})
 
 
 def require(checks: list[tuple[bool, str]]) -> None:
@@ -135,7 +192,14 @@ def require(checks: list[tuple[bool, str]]) -> None:
 class RunSettings:
     """What a learner's settings (a frozen dataclass with `game` and `rewards` dicts) share."""
 
-    def check_game(self) -> None:
+    def check_common(self) -> None:
+        """Every float setting is finite, the seed in range, and the game and rewards valid."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{f.name} must be a finite number, got {value!r}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"seed must lie in [0, {MAX_SEED}], got {self.seed}")
         GameConfig.from_dict(self.game)
         RewardConfig.from_dict(self.rewards)
 

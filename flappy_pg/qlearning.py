@@ -23,6 +23,9 @@ import numpy as np
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig, RunSettings, require
 from flappy_pg.errors import CheckpointError
 from flappy_pg.observation import FEATURES, LAYOUT
+from flappy_pg.runfolder import atomic_write
+from flappy_pg.train_config import (MAX_EVAL_EPISODES, MAX_GAMES, MAX_SCORE_CAP,
+                                    migrate_eval_clock)
 from flappy_pg.training import RunState
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
@@ -45,7 +48,7 @@ class QConfig(RunSettings):
     max_steps: int = 0
     max_seconds: float = 0.0
     target_score: float = 0.0
-    eval_every: float = 20.0
+    eval_every_steps: int = 2_000_000  # evaluate when the env-step count passes a multiple of this
     eval_episodes: int = 32
     eval_max_score: int = 1000
     eval_seed: int = 1_000_000
@@ -54,16 +57,28 @@ class QConfig(RunSettings):
 
     def __post_init__(self) -> None:
         checks = [(self.update in UPDATES, f"update must be one of {UPDATES}"),
-                  (self.games >= 1, "games must be at least 1"),
-                  (self.cell >= 1, "cell must be at least 1 pixel"),
+                  (1 <= self.games <= MAX_GAMES, f"games must lie in [1, {MAX_GAMES:,}]"),
+                  (1 <= self.cell <= 1000, "cell must lie in [1, 1000] pixels"),
                   (0 < self.alpha <= 1, "alpha must be in (0, 1]"),
                   (0 < self.gamma <= 1, "gamma must be in (0, 1]"),
                   (0 <= self.epsilon_end <= self.epsilon_start <= 1,
                    "need 0 <= epsilon_end <= epsilon_start <= 1"),
                   (self.epsilon_steps >= 1, "epsilon_steps must be at least 1"),
-                  (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more")]
+                  (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
+                  (self.target_score >= 0 and self.eval_every_steps >= 0,
+                   "target_score and eval_every_steps must be 0 or more"),
+                  (1 <= self.train_max_score <= MAX_SCORE_CAP and
+                   1 <= self.eval_max_score <= MAX_SCORE_CAP,
+                   f"score caps must lie in [1, {MAX_SCORE_CAP:,}]"),
+                  (1 <= self.eval_episodes <= MAX_EVAL_EPISODES,
+                   f"eval_episodes must lie in [1, {MAX_EVAL_EPISODES:,}]"),
+                  (0 <= self.eval_seed <= 2**32 - MAX_EVAL_EPISODES - 1, "eval_seed is out of range")]
         require(checks)
-        self.check_game()
+        self.check_common()
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "QConfig":
+        return super().from_dict(migrate_eval_clock(values))
 
 
 class Binning:
@@ -225,34 +240,42 @@ def table_actor(q: np.ndarray, binning: Binning) -> Callable[[np.ndarray], np.nd
 def save_table(learner: QLearner, path: str | Path) -> None:
     """Write the table with its binning, configs and counters, atomically."""
     import json
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"format": TABLE_FORMAT, "observation_layout": {"name": LAYOUT, "features": list(FEATURES)},
             "config": learner.config.to_dict(), "state": dataclasses.asdict(learner.state),
             "shape": list(learner.binning.shape)}
-    temporary = path.with_name(f".{path.name}.tmp.npz")
-    np.savez_compressed(temporary, q=learner.q, meta=np.array(json.dumps(meta)),
-                        rng=np.array(json.dumps(learner.rng.bit_generator.state)))
-    temporary.replace(path)
+    atomic_write(path, lambda temporary: np.savez_compressed(
+        temporary, q=learner.q, meta=np.array(json.dumps(meta)),
+        rng=np.array(json.dumps(learner.rng.bit_generator.state))))
+
+
+def _read_table(path: Path) -> tuple[np.ndarray, dict, object]:
+    """(q, meta, rng state) as stored, or a one-line error for anything unreadable."""
+    import json
+    from flappy_pg.checkpoint import is_zip_with
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            q, meta = data["q"], json.loads(str(data["meta"]))
+            rng = json.loads(str(data["rng"])) if "rng" in data.files else None
+    except Exception:  # numpy, zipfile and json raise many kinds on a damaged or foreign file
+        if is_zip_with(path, "data.pkl"):
+            raise CheckpointError(f"{path} is a REINFORCE checkpoint: use `flappy-pg eval` or "
+                                  f"`flappy-pg watch`") from None
+        raise CheckpointError(f"{path} is not a readable Q-table (corrupt, or not a .npz)") from None
+    return q, meta, rng
 
 
 def load_table(path: str | Path) -> tuple[np.ndarray, QConfig, dict]:
     """(Q, config, metadata) of a saved table, checked; one-line errors otherwise."""
-    import json
-    import zipfile
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"Q-table not found: {path}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            q, meta = data["q"], json.loads(str(data["meta"]))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-        raise CheckpointError(f"{path} is not a readable Q-table (corrupt, or not a .npz)") from None
+    q, meta, _ = _read_table(path)
     if not isinstance(meta, dict) or meta.get("format") != TABLE_FORMAT:
         raise CheckpointError(f"{path} is not a flappy-pg Q-table")
-    if meta.get("observation_layout", {}).get("name") != LAYOUT:
-        raise CheckpointError(f"{path} was made for observation layout "
-                              f"{meta.get('observation_layout', {}).get('name')!r}; this version "
+    found = meta.get("observation_layout")
+    found = found.get("name") if isinstance(found, dict) else None
+    if found != LAYOUT:
+        raise CheckpointError(f"{path} was made for observation layout {found!r}; this version "
                               f"uses {LAYOUT!r}")
     try:
         config = QConfig.from_dict(meta["config"])
@@ -261,16 +284,22 @@ def load_table(path: str | Path) -> tuple[np.ndarray, QConfig, dict]:
     binning = Binning(config.game_config, config.cell)
     if q.shape != (binning.size, 2) or list(binning.shape) != meta.get("shape"):
         raise CheckpointError(f"{path}: its table's shape {q.shape} does not match its binning "
-                              f"{tuple(meta.get('shape', ()))}")
-    return q, config, meta
+                              f"{tuple(binning.shape)}")
+    if q.dtype.kind != "f" or not np.isfinite(q).all():
+        raise CheckpointError(f"{path}: its table must hold finite numbers")
+    return q.astype(np.float64), config, meta
 
 
 def restore_learner(path: Path, overrides: dict) -> QLearner:
     """A `QLearner` continuing a saved table; `overrides` change budget settings."""
-    import json
     q, config, meta = load_table(path)
-    learner = QLearner(QConfig.from_dict({**config.to_dict(), **overrides}), q=q)
-    learner.state = RunState(**meta["state"])
-    with np.load(path, allow_pickle=False) as data:
-        learner.rng.bit_generator.state = json.loads(str(data["rng"]))
+    _, _, rng = _read_table(Path(path))
+    try:
+        learner = QLearner(QConfig.from_dict({**config.to_dict(), **overrides}), q=q)
+        learner.state = RunState.from_dict(meta.get("state"))
+        learner.rng.bit_generator.state = rng
+    except ConfigError as error:
+        raise CheckpointError(f"{path}: {error}") from None
+    except Exception as error:  # a damaged generator state, of any kind
+        raise CheckpointError(f"{path}: its training state does not fit: {error}") from None
     return learner

@@ -15,84 +15,15 @@ The whole algorithm, top to bottom:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from flappy_pg.config import GameConfig, RewardConfig, RunSettings, require
 from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
 from flappy_pg.rollout import Act, Episodes, play_episodes
+from flappy_pg.train_config import BASELINES, RETURN_TYPES, TrainConfig  # noqa: F401
 from flappy_pg.training import RunState
 from flappy_pg.vector_env import FlappyBirdVectorEnv
-
-RETURN_TYPES = ("reward-to-go", "full")
-BASELINES = ("none", "mean", "value")
-
-
-@dataclass(frozen=True)
-class TrainConfig(RunSettings):
-    """Every knob of a training run; saved in the run folder and in checkpoints."""
-
-    seed: int = 0
-    games: int = 256  # episodes per batch: each game plays one complete episode per round
-    batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
-    returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
-    gamma: float = 0.99
-    baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
-    normalize_advantages: bool = True
-    entropy_coef: float = 0.0
-    lr: float = 3e-3
-    value_lr: float = 1e-3
-    value_steps: int = 20  # minibatch regression steps of V(s) per batch
-    value_minibatch: int = 4096
-    max_grad_norm: float = 1.0  # 0 disables clipping
-    hidden: tuple[int, ...] = (32, 32)
-    init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
-    input_scale: float = 32.0  # the policy multiplies its inputs by this
-    train_max_score: int = 100  # training episodes are truncated (not ended by death) here
-    max_steps: int = 0  # budget in env steps (0 = none)
-    max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
-    target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
-    eval_every: float = 20.0  # seconds of training between evaluations (0 = never)
-    eval_episodes: int = 32
-    eval_max_score: int = 1000
-    eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
-    torch_threads: int = 2
-    device: str = "cpu"
-    game: dict = field(default_factory=lambda: GameConfig().to_dict())
-    rewards: dict = field(default_factory=lambda: RewardConfig().to_dict())
-
-    def __post_init__(self) -> None:
-        checks = [
-            (self.returns in RETURN_TYPES, f"returns must be one of {RETURN_TYPES}"),
-            (self.baseline in BASELINES, f"baseline must be one of {BASELINES}"),
-            (0.0 < self.gamma <= 1.0, "gamma must be in (0, 1]"),
-            (self.games >= 1, "games must be at least 1"),
-            (self.batch_steps >= 0, "batch_steps must be 0 or more"),
-            (self.lr > 0 and self.value_lr > 0, "learning rates must be positive"),
-            (self.entropy_coef >= 0, "entropy_coef must be 0 or more"),
-            (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),
-            (self.train_max_score >= 1 and self.eval_max_score >= 1, "score caps must be >= 1"),
-            (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
-            (self.eval_episodes >= 1, "eval_episodes must be at least 1"),
-            (0.0 < self.init_flap_prob < 1.0, "init_flap_prob must be in (0, 1)"),
-            (self.torch_threads >= 1, "torch_threads must be at least 1"),
-            (len(self.hidden) >= 1 and all(h >= 1 for h in self.hidden), "hidden sizes must be >= 1"),
-        ]
-        require(checks)
-        self.check_game()
-
-    def to_dict(self) -> dict:
-        return {**super().to_dict(), "hidden": list(self.hidden)}
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "TrainConfig":
-        values = dict(values)
-        if "hidden" in values:
-            values["hidden"] = tuple(values["hidden"])
-        return super().from_dict(values)
-
 
 # -- 1. the buffer: complete episodes ----------------------------------------------------------
 def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False) -> Act:

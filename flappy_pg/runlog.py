@@ -19,15 +19,37 @@ TENSORBOARD_KEYS = {"return_mean": "charts/episodic_return", "score_mean": "char
                     "grad_norm": "losses/grad_norm"}
 
 
+def keep_rows_up_to(path: Path, update: int) -> None:
+    """Drop the rows of updates after `update`: a resumed run makes them again."""
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        return
+    column = rows[0].index("update") if "update" in rows[0] else 0
+    kept = [rows[0]] + [r for r in rows[1:] if len(r) > column and r[column].isdigit()
+                        and int(r[column]) <= update]
+    if len(kept) == len(rows):
+        return
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("w", newline="") as f:
+        csv.writer(f).writerows(kept)
+    temporary.replace(path)
+
+
 class RunLog:
-    def __init__(self, folder: str | Path, config: dict, resume: bool = False):
+    """The run folder's files. `resume_after`: the update count of the checkpoint a resumed run
+    starts from; rows logged after it are dropped and the rest appended to."""
+
+    def __init__(self, folder: str | Path, config: dict, resume_after: int | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "config.json").write_text(json.dumps(config, indent=2))
         self._files, self._writers = [], {}
         for name, columns in (("updates", UPDATE_COLUMNS), ("evals", EVAL_COLUMNS)):
             path = self.folder / f"{name}.csv"
-            fresh = not (resume and path.exists())
+            fresh = resume_after is None or not path.exists()
+            if not fresh:
+                keep_rows_up_to(path, resume_after)
             f = path.open("w" if fresh else "a", newline="")
             writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             if fresh:

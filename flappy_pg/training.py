@@ -9,7 +9,10 @@ evaluation settings), `state` (a `RunState`), `step()`, `eval_actor()` and
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
+import re
 import signal
 import threading
 import time
@@ -20,35 +23,42 @@ from typing import Callable
 
 from flappy_pg.config import ConfigError
 from flappy_pg.evaluate import evaluate
+from flappy_pg.runfolder import (FolderLock, check_run_name, ensure_writable_folder,
+                                 remove_stale_temporaries)
 from flappy_pg.runlog import RunLog
+from flappy_pg.train_config import migrate_eval_clock
 
 
 class StopOnInterrupt:
-    """The first Ctrl-C asks the loop to stop after the current update (so the checkpoint is
-    consistent); a second one interrupts at once."""
+    """The first Ctrl-C or SIGTERM (what `kill`, `timeout` and schedulers send) asks the loop to
+    stop after the current update, so the checkpoint is consistent; a second one interrupts at
+    once (the last checkpoint written is kept)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self, echo: Callable[[str], None]):
         self.echo = echo
-        self._requested = False
-        self._previous = None
+        self.reason: str | None = None
+        self._previous: dict = {}
 
     def requested(self) -> bool:
-        return self._requested
+        return self.reason is not None
 
     def _handle(self, signum, frame) -> None:
-        if self._requested:
+        if self.reason is not None:
             raise KeyboardInterrupt
-        self._requested = True
-        self.echo("stopping after this update (Ctrl-C again to abort at once) ...")
+        self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        self.echo(f"{self.reason}: stopping after this update (again to abort at once) ...")
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
 
 @dataclass
@@ -62,6 +72,20 @@ class RunState:
     best_eval: float = -math.inf
     last_eval: float = -math.inf
 
+    @classmethod
+    def from_dict(cls, values) -> "RunState":
+        """Counters read back from a file, checked: whole numbers where counts, numbers elsewhere."""
+        fields = {f.name: f.type for f in dataclasses.fields(cls)}
+        if not isinstance(values, dict) or set(values) != set(fields):
+            raise ConfigError("its run counters are missing or unknown")
+        for name, value in values.items():
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            ok = (whole and value >= 0) if fields[name] == "int" else \
+                (whole or isinstance(value, float)) and value == value
+            if not ok:
+                raise ConfigError(f"its run counter {name} is not a valid number: {value!r}")
+        return cls(**values)
+
 
 def out_of_budget(config, state: RunState) -> str | None:
     """Why a run should stop now (step, time or target-score budget), or None."""
@@ -74,19 +98,23 @@ def out_of_budget(config, state: RunState) -> str | None:
     return None
 
 
+def eval_due(steps_before: int, steps_after: int, every: int) -> bool:
+    """An evaluation is due when the env-step count passed a multiple of `every` (0: never)."""
+    return bool(every) and steps_after // every > steps_before // every
+
+
 def train_loop(learner, on_update: Callable[[dict], None], on_eval: Callable[[], None] | None = None,
                should_stop: Callable[[], bool] = lambda: False) -> str:
-    """Update until a budget is reached or `should_stop()`; evaluations every `eval_every`
-    training seconds. Returns why it stopped."""
+    """Update until a budget is reached or `should_stop()`; an evaluation each time the env-step
+    count passes a multiple of `eval_every_steps`. Returns why it stopped."""
     c = learner.config
-    next_eval = learner.state.seconds + c.eval_every if c.eval_every else math.inf
     while True:
+        before = learner.state.env_steps
         on_update(learner.step())
         if should_stop():
-            return "interrupted (Ctrl-C)"
-        if on_eval and learner.state.seconds >= next_eval:
+            return "interrupted"
+        if on_eval and eval_due(before, learner.state.env_steps, c.eval_every_steps):
             on_eval()
-            next_eval = learner.state.seconds + c.eval_every
         reason = out_of_budget(c, learner.state)
         if reason:
             return reason
@@ -106,18 +134,29 @@ def progress_line(stats: dict) -> str:
 
 
 def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,
-                 resumed: bool = False, echo: Callable[[str], None] = print) -> dict:
-    """Train until a budget is reached or Ctrl-C; returns a summary with the checkpoint paths."""
+                 resumed: bool = False, echo: Callable[[str], None] = print,
+                 save_every: float = 10.0) -> dict:
+    """Train until a budget is reached, Ctrl-C or SIGTERM; returns a summary with the checkpoint
+    paths. `latest` is written before the first update, every `save_every` wall-clock seconds,
+    at every evaluation and at the end, so a killed run loses at most that much work."""
     latest, best = checkpoint_folder / f"latest{suffix}", checkpoint_folder / f"best{suffix}"
-    log = RunLog(run_folder, learner.config.to_dict(), resume=resumed)
     c = learner.config
+    if not resumed:
+        learner.save(latest)  # update 0: even a run killed in its first update can be resumed
+    log = RunLog(run_folder, c.to_dict(), resume_after=learner.state.updates if resumed else None)
     echo(f"logs in {log.folder}, checkpoints in {checkpoint_folder}")
+    last_save = time.monotonic()
 
     def on_update(stats: dict) -> None:
+        nonlocal last_save
         log.update(stats)
         echo(progress_line(stats))
+        if time.monotonic() - last_save >= save_every:
+            learner.save(latest)
+            last_save = time.monotonic()
 
     def on_eval() -> None:
+        nonlocal last_save
         result = evaluate(learner.eval_actor(), c.game_config, episodes=c.eval_episodes,
                           seed=c.eval_seed, max_score=c.eval_max_score)
         s = learner.state
@@ -129,47 +168,107 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             s.best_eval = result.mean
             learner.save(best)
         learner.save(latest)
+        last_save = time.monotonic()
 
     started = time.perf_counter()
-    with StopOnInterrupt(echo) as interrupt:
-        reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested)
-    learner.save(latest)  # the finished update is saved before anything else
+    try:
+        with StopOnInterrupt(echo) as interrupt:
+            reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested)
+    except KeyboardInterrupt:
+        log.close()
+        echo(f"aborted; the last checkpoint written is kept: continue with --resume {latest}")
+        raise
     if interrupt.requested():
+        reason = f"interrupted ({interrupt.reason})"
+        learner.save(latest)
         echo(f"latest checkpoint saved; continue with --resume {latest}")
     else:
+        learner.save(latest)  # the finished update is saved before the final evaluation
         on_eval()  # the final evaluation, which also updates the best checkpoint
     log.close()
     echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
          f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")
     echo(f"latest checkpoint: {latest}")
-    echo(f"best checkpoint:   {best}" if best.exists() else
-         f"best checkpoint:   none written in this folder (no evaluation beat the run's best, "
-         f"{learner.state.best_eval:.1f})")
+    if best.exists():
+        echo(f"best checkpoint:   {best}")
+    elif learner.state.best_eval == -math.inf:
+        echo("best checkpoint:   none yet (no evaluation was made)")
+    else:
+        echo(f"best checkpoint:   none written in this folder (no evaluation beat the run's best, "
+             f"{learner.state.best_eval:.1f})")
     return {"reason": reason, "latest": latest, "best": best, "run": log.folder,
             "state": learner.state}
+
+
+def run_folders(agent: str, suffix: str, out: Path, runs: Path, name: str | None,
+                resume: Path | None) -> tuple[str, Path, Path, bool]:
+    """(name, checkpoint folder, log folder, continuing in place). Resuming a run's `latest`
+    continues that run in its own folder; resuming any other file (a `best`, a shipped agent)
+    branches into a new run, named after it unless `--name` is given."""
+    if name is not None:
+        check_run_name(name)
+    if resume is not None and resume.name == f"latest{suffix}" and name in (None, resume.parent.name):
+        name = resume.parent.name
+        return name, resume.parent, runs / name, True
+    if resume is not None and name is None:
+        stem = resume.stem if resume.stem not in ("best", "latest") else \
+            f"{resume.parent.name}-{resume.stem}"
+        name = re.sub(r"[^A-Za-z0-9._-]", "-", stem).strip(".-")[:100] or "resumed"
+    name = name or default_run_name(agent)
+    return name, out / name, runs / name, False
+
+
+def refuse_existing_run(name: str, checkpoint_folder: Path, run_folder: Path, suffix: str) -> None:
+    """A new run never writes into a folder that already holds another run."""
+    latest = checkpoint_folder / f"latest{suffix}"
+    if latest.exists():
+        raise ConfigError(f"{checkpoint_folder} already holds a run named {name!r}: continue it "
+                          f"with --resume {latest}, or pick another --name")
+    if (run_folder / "config.json").exists():
+        raise ConfigError(f"{run_folder} already holds the logs of a run named {name!r}: pick "
+                          f"another --name")
+
+
+def refuse_foreign_logs(run_folder: Path, config: dict) -> None:
+    """A resumed run appends only to its own logs, never to another run's of the same name."""
+    budget = {"max_steps", "max_seconds", "target_score"}
+    try:
+        logged = json.loads((run_folder / "config.json").read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(logged, dict):
+        return
+    mine = {k: v for k, v in config.items() if k not in budget}
+    theirs = {k: v for k, v in migrate_eval_clock(logged).items() if k not in budget}
+    if mine != theirs:
+        raise ConfigError(f"{run_folder} holds the logs of another run with other settings: "
+                          f"resume with --name to log into a new folder")
 
 
 def start_run(agent: str, suffix: str, new_learner: Callable[[], object],
               restore_learner: Callable[[Path, dict], object], out: Path, runs: Path,
               name: str | None = None, resume: Path | None = None,
-              budget_overrides: dict | None = None, echo: Callable[[str], None] = print) -> dict:
-    """A new run (`new_learner()`), or the resumed run of the checkpoint `resume`, named after its
-    folder; checkpoints go to `out/<name>/`, logs to `runs/<name>/`."""
-    if resume is not None:
-        learner = restore_learner(Path(resume), budget_overrides or {})
-        resume = Path(resume).resolve()
-        # A run's checkpoints live in <out>/<name>/; a file elsewhere names the run after itself.
-        in_run_folder = resume.parent.parent == Path(out).resolve()
-        name = name or (resume.parent.name if in_run_folder else resume.stem)
-        echo(f"resuming {resume} at update {learner.state.updates}, "
-             f"{learner.state.env_steps:,} env steps")
-    else:
-        name = name or default_run_name(agent)
-        for folder in (Path(out) / name, Path(runs) / name):
-            if folder.exists() and any(folder.iterdir()):
-                raise ConfigError(f"{folder} already holds a run named {name!r}: pick another "
-                                  f"--name, or continue it with --resume")
-        learner = new_learner()
-    echo(f"run {name}")
-    return run_training(learner, Path(out) / name, Path(runs) / name, suffix,
-                        resumed=resume is not None, echo=echo)
+              budget_overrides: dict | None = None, echo: Callable[[str], None] = print,
+              save_every: float = 10.0) -> dict:
+    """A new run (`new_learner()`), or the resumed run of the checkpoint `resume`; checkpoints go
+    to `out/<name>/`, logs to `runs/<name>/`. Every folder is checked and locked before the
+    work starts."""
+    resume = Path(resume) if resume is not None else None
+    name, checkpoint_folder, run_folder, in_place = run_folders(agent, suffix, Path(out),
+                                                                Path(runs), name, resume)
+    learner = (restore_learner(resume, budget_overrides or {}) if resume is not None
+               else new_learner())
+    for folder in (checkpoint_folder, run_folder):
+        ensure_writable_folder(folder)
+    with FolderLock(checkpoint_folder), FolderLock(run_folder):
+        if in_place:
+            refuse_foreign_logs(run_folder, learner.config.to_dict())
+        else:
+            refuse_existing_run(name, checkpoint_folder, run_folder, suffix)
+        remove_stale_temporaries(checkpoint_folder)
+        if resume is not None:
+            echo(f"resuming {resume} at update {learner.state.updates}, "
+                 f"{learner.state.env_steps:,} env steps")
+        echo(f"run {name}")
+        return run_training(learner, checkpoint_folder, run_folder, suffix,
+                            resumed=resume is not None, echo=echo, save_every=save_every)

@@ -84,7 +84,7 @@ def test_qlearn_train_and_eval(tmp_path):
 def test_compare_writes_a_well_formed_report(tmp_path):
     out = tmp_path / "report"
     result = CliRunner().invoke(main, ["compare", "--seconds", "1.5", "--seeds", "0,1",
-                                       "--eval-every", "0.5", "--eval-episodes", "2",
+                                       "--eval-every-steps", "2000", "--eval-episodes", "2",
                                        "--final-episodes", "3", "--gap", "180", "--out", str(out)])
     assert result.exit_code == 0, result.output
     for name in ("summary.md", "summary.html", "curves.csv", "finals.csv", "score_vs_steps.png",
@@ -105,7 +105,7 @@ def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
     import sys
     import time
     args = [sys.executable, "-m", "flappy_pg", "train", "--seconds", "120", "--games", "8",
-            "--hidden", "8", "--threads", "1", "--eval-every", "0", "--out", str(tmp_path / "ck"),
+            "--hidden", "8", "--threads", "1", "--eval-every-steps", "0", "--out", str(tmp_path / "ck"),
             "--runs", str(tmp_path / "runs"), "--name", "stop"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60

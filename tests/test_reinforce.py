@@ -15,7 +15,7 @@ from flappy_pg.reinforce import (Trainer, TrainConfig, advantages, discounted_re
 from flappy_pg.rollout import play_episodes
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
-TINY = dict(games=4, hidden=(8,), eval_every=0, torch_threads=1, value_steps=2,
+TINY = dict(games=4, hidden=(8,), eval_every_steps=0, torch_threads=1, value_steps=2,
             train_max_score=3)
 
 
@@ -144,7 +144,7 @@ def test_invalid_training_settings_are_refused():
 
 def test_tiny_training_run_beats_the_random_policy():
     easy = {"pipe_gap": 200}
-    config = TrainConfig(games=64, hidden=(16,), eval_every=0, torch_threads=1, lr=0.01,
+    config = TrainConfig(games=64, hidden=(16,), eval_every_steps=0, torch_threads=1, lr=0.01,
                          init_flap_prob=0.08, train_max_score=5, game=easy, seed=1)
     trainer = Trainer(config)
     before = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,

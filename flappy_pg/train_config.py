@@ -1,0 +1,104 @@
+"""`TrainConfig`: every setting of a REINFORCE run, validated, saved in the run folder and in its
+checkpoints. Kept apart from the trainer so that reading it (the CLI's help, say) needs no torch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flappy_pg.config import GameConfig, RewardConfig, RunSettings, require
+
+RETURN_TYPES = ("reward-to-go", "full")
+BASELINES = ("none", "mean", "value")
+
+# Upper limits: beyond them a run would not fit in memory or never finish its first batch.
+MAX_GAMES = 65_536
+MAX_BATCH_STEPS = 100_000_000
+MAX_WIDTH, MAX_LAYERS = 4096, 8
+MAX_EVAL_EPISODES = 100_000
+MAX_SCORE_CAP = 1_000_000
+
+
+@dataclass(frozen=True)
+class TrainConfig(RunSettings):
+    """Every knob of a training run; saved in the run folder and in checkpoints."""
+
+    seed: int = 0
+    games: int = 256  # episodes per batch: each game plays one complete episode per round
+    batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
+    returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
+    gamma: float = 0.99
+    baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
+    normalize_advantages: bool = True
+    entropy_coef: float = 0.0
+    lr: float = 3e-3
+    value_lr: float = 1e-3
+    value_steps: int = 20  # minibatch regression steps of V(s) per batch
+    value_minibatch: int = 4096
+    max_grad_norm: float = 1.0  # 0 disables clipping
+    hidden: tuple[int, ...] = (32, 32)
+    init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
+    input_scale: float = 32.0  # the policy multiplies its inputs by this
+    train_max_score: int = 100  # training episodes are truncated (not ended by death) here
+    max_steps: int = 0  # budget in env steps (0 = none)
+    max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
+    target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
+    # Evaluations happen when the env-step count passes a multiple of this (0 = only at the
+    # end): on a step count, not a clock, so the same seed picks the same best checkpoint.
+    eval_every_steps: int = 4_000_000
+    eval_episodes: int = 32
+    eval_max_score: int = 1000
+    eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
+    torch_threads: int = 2
+    device: str = "cpu"
+    game: dict = field(default_factory=lambda: GameConfig().to_dict())
+    rewards: dict = field(default_factory=lambda: RewardConfig().to_dict())
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.returns in RETURN_TYPES, f"returns must be one of {RETURN_TYPES}"),
+            (self.baseline in BASELINES, f"baseline must be one of {BASELINES}"),
+            (0.0 < self.gamma <= 1.0, "gamma must be in (0, 1]"),
+            (1 <= self.games <= MAX_GAMES, f"games must lie in [1, {MAX_GAMES:,}]"),
+            (0 <= self.batch_steps <= MAX_BATCH_STEPS,
+             f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
+            (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
+            (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
+            (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),
+            (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),
+            (1 <= self.train_max_score <= MAX_SCORE_CAP and 1 <= self.eval_max_score <= MAX_SCORE_CAP,
+             f"score caps must lie in [1, {MAX_SCORE_CAP:,}]"),
+            (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
+            (self.target_score >= 0 and self.eval_every_steps >= 0,
+             "target_score and eval_every_steps must be 0 or more"),
+            (1 <= self.eval_episodes <= MAX_EVAL_EPISODES,
+             f"eval_episodes must lie in [1, {MAX_EVAL_EPISODES:,}]"),
+            (0 <= self.eval_seed <= 2**32 - MAX_EVAL_EPISODES - 1, "eval_seed is out of range"),
+            (0.0 < self.init_flap_prob < 1.0, "init_flap_prob must be in (0, 1)"),
+            (0.0 < self.input_scale <= 1e4, "input_scale must lie in (0, 10000]"),
+            (1 <= self.torch_threads <= 1024, "torch_threads must lie in [1, 1024]"),
+            (self.device == "cpu", "device must be 'cpu'"),
+            (1 <= len(self.hidden) <= MAX_LAYERS and all(1 <= h <= MAX_WIDTH for h in self.hidden),
+             f"hidden: 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units"),
+        ]
+        require(checks)
+        self.check_common()
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "hidden": list(self.hidden)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "TrainConfig":
+        values = migrate_eval_clock(values)
+        if "hidden" in values and isinstance(values["hidden"], list):
+            values["hidden"] = tuple(values["hidden"])
+        return super().from_dict(values)
+
+
+def migrate_eval_clock(values: dict) -> dict:
+    """Settings saved before evaluations moved from a clock (`eval_every`, seconds) to an
+    env-step count take the new default."""
+    if not isinstance(values, dict):
+        return values
+    values = dict(values)
+    values.pop("eval_every", None)
+    return values
