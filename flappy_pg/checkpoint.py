@@ -35,7 +35,7 @@ def is_zip_with(path: Path, ending: str) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return any(n.endswith(ending) for n in archive.namelist())
-    except (OSError, zipfile.BadZipFile, ValueError):
+    except Exception:  # zipfile raises several kinds on a damaged archive
         return False
 
 

@@ -264,9 +264,9 @@ def refuse_settings_with_resume(resume) -> None:
     if resume is None:
         return
     ctx = click.get_current_context()
-    given = [f"--{name.replace('_', '-')}" for name in ctx.params
-             if name not in RUN_OPTIONS
-             and ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+    given = [param.opts[0] for param in ctx.command.params
+             if param.name not in RUN_OPTIONS and param.name in ctx.params
+             and ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT]
     if given:
         raise UserError(f"--resume continues the saved run's settings; {', '.join(given)} cannot "
                         f"change them (only --steps, --seconds, --target-score and the output "

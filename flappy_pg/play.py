@@ -7,8 +7,10 @@ config in the user's data folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -118,20 +120,40 @@ class PlaySession:
                                  "Space or R: play again", "Esc: quit"], 210)
 
 
+@contextlib.contextmanager
+def quiet_stderr():
+    """Silence the C libraries' own stderr lines (ALSA prints eight when there is no sound
+    card) for the duration; Python's `sys.stderr` is left as it is."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class Sounds:
     """The wing, point and hit sounds; silent when muted or when there is no audio device."""
 
-    def __init__(self, muted: bool):
+    def __init__(self, muted: bool, echo=print):
         self.sounds = {}
         if muted:
             return
         import pygame
         try:
-            pygame.mixer.init()
+            with quiet_stderr():
+                pygame.mixer.init()
             folder = assets_dir()
             self.sounds = {n: pygame.mixer.Sound(str(folder / f"{n}.wav"))
                            for n in ("wing", "point", "hit")}
         except pygame.error:
+            echo("no sound device: playing without sound (--mute hides this line)")
             self.sounds = {}
 
     def play(self, names: list[str]) -> None:
