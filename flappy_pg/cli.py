@@ -41,6 +41,9 @@ class Finite(click.FloatRange):
 
     name = "finite float"
 
+    def _describe_range(self) -> str:
+        return "finite" if self.min is None and self.max is None else super()._describe_range()
+
     def convert(self, value, param, ctx):
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
@@ -228,8 +231,7 @@ def budget_options(command):
     `given_budgets` (those the user set, which a resumed run takes over its saved ones)."""
     @functools.wraps(command)
     def wrapper(*args, steps, seconds, target_score, **kwargs):
-        budgets = {"max_steps": steps, "max_seconds": 600.0 if seconds is None else seconds,
-                   "target_score": 1000.0 if target_score is None else target_score}
+        budgets = {"max_steps": steps, "max_seconds": seconds, "target_score": target_score}
         ctx = click.get_current_context()
         given = {field: budgets[field] for key, field in BUDGET_OPTIONS.items()
                  if ctx.get_parameter_source(key) is not click.core.ParameterSource.DEFAULT}
@@ -238,21 +240,15 @@ def budget_options(command):
     return options(
         click.option("--steps", type=click.IntRange(0, 10**13), default=0,
                      help="Stop after this many env steps (0: no step budget)."),
-        click.option("--seconds", type=Finite(min=0), default=None, show_default="600",
+        click.option("--seconds", type=Finite(min=0), default=600.0, show_default=True,
                      help="Stop after this many seconds of training (0: no time budget)."),
-        click.option("--target-score", type=Finite(min=0), default=None, show_default="1000",
+        click.option("--target-score", type=Finite(min=0), default=1000.0, show_default=True,
                      help="Stop when the evaluation mean score reaches this; 1000 means every "
                           "evaluation game reached the cap (0: never)."),
     )(wrapper)
 
 
 TRAIN_DEFAULTS = TrainConfig()
-
-
-def default_of(field: str) -> str:
-    value = getattr(TRAIN_DEFAULTS, field)
-    return ",".join(map(str, value)) if isinstance(value, tuple) else f"{value:,}" \
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000 else str(value)
 
 
 RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
@@ -292,42 +288,42 @@ run_folder_options = options(
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(1, 65_536), default=None, show_default=default_of("games"),
+@click.option("--games", type=click.IntRange(1, 65_536), default=TRAIN_DEFAULTS.games, show_default=True,
               help="Games played in parallel; each plays one complete episode per round.")
-@click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=None,
-              show_default=default_of("batch_steps"),
+@click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=TRAIN_DEFAULTS.batch_steps,
+              show_default=True,
               help="Play more rounds until a batch holds at least this many steps.")
-@click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=None,
-              show_default=default_of("returns"),
+@click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=TRAIN_DEFAULTS.returns,
+              show_default=True,
               help="Credit each step with the discounted reward-to-go, or the whole episode's return.")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=None,
-              show_default=default_of("gamma"), help="Discount factor.")
-@click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=None,
-              show_default=default_of("baseline"), help="Baseline subtracted from the returns.")
-@click.option("--normalize/--no-normalize", default=None,
-              show_default=default_of("normalize_advantages"),
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=TRAIN_DEFAULTS.gamma,
+              show_default=True, help="Discount factor.")
+@click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=TRAIN_DEFAULTS.baseline,
+              show_default=True, help="Baseline subtracted from the returns.")
+@click.option("--normalize/--no-normalize", default=TRAIN_DEFAULTS.normalize_advantages,
+              show_default=True,
               help="Normalize advantages over the whole batch.")
-@click.option("--entropy-coef", type=Finite(0, 100), default=None,
-              show_default=default_of("entropy_coef"), help="Entropy bonus.")
-@click.option("--lr", type=Finite(0, 1, min_open=True), default=None, show_default=default_of("lr"),
+@click.option("--entropy-coef", type=Finite(0, 100), default=TRAIN_DEFAULTS.entropy_coef,
+              show_default=True, help="Entropy bonus.")
+@click.option("--lr", type=Finite(0, 1, min_open=True), default=TRAIN_DEFAULTS.lr, show_default=True,
               help="Policy learning rate (Adam).")
-@click.option("--max-grad-norm", type=Finite(min=0), default=None,
-              show_default=default_of("max_grad_norm"),
+@click.option("--max-grad-norm", type=Finite(min=0), default=TRAIN_DEFAULTS.max_grad_norm,
+              show_default=True,
               help="Clip the policy gradient's norm (0: no clipping).")
-@click.option("--hidden", callback=parse_hidden, default=None, show_default=default_of("hidden"),
+@click.option("--hidden", callback=parse_hidden, default="32,32", show_default=True,
               help="Hidden layer sizes, e.g. 32,32.")
-@click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=None,
-              show_default=default_of("train_max_score"),
+@click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=TRAIN_DEFAULTS.train_max_score,
+              show_default=True,
               help="Training episodes are truncated at this many pipes.")
-@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=None,
-              show_default=default_of("eval_every_steps"),
+@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=TRAIN_DEFAULTS.eval_every_steps,
+              show_default=True,
               help="Evaluate each time the env-step count passes a multiple of this (0: only at "
                    "the end); a step count, so the same seed picks the same best checkpoint.")
-@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=None,
-              show_default=default_of("eval_episodes"), help="Episodes per evaluation.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=TRAIN_DEFAULTS.eval_episodes,
+              show_default=True, help="Episodes per evaluation.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
-@click.option("--threads", type=click.IntRange(1, 1024), default=None,
-              show_default=default_of("torch_threads"), help="Torch threads.")
+@click.option("--threads", type=click.IntRange(1, 1024), default=TRAIN_DEFAULTS.torch_threads,
+              show_default=True, help="Torch threads.")
 @run_folder_options
 @friendly_errors
 def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, name, resume,
@@ -339,7 +335,7 @@ def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, n
     from flappy_pg.reinforce import Trainer
     from flappy_pg.training import start_run
     names = {"normalize": "normalize_advantages", "threads": "torch_threads"}
-    chosen = {names.get(k, k): v for k, v in options.items() if v is not None}
+    chosen = {names.get(k, k): v for k, v in options.items()}
 
     def new_trainer():
         return Trainer(TrainConfig(seed=seed, game=game_config.to_dict(),
@@ -354,8 +350,8 @@ eval_options = options(
     click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
                  show_default=True),
     click.option("--seed", type=click.IntRange(0, MAX_SEED - MAX_EVAL_EPISODES), default=None,
-                 show_default="2000000, never used in training or checkpoint selection",
-                 help="Seed of the first evaluation game; game i uses seed + i."),
+                 help="Seed of the first evaluation game; game i uses seed + i [default: "
+                      "2000000, never used in training or checkpoint selection]."),
     click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000,
                  show_default=True, help="Episodes stop (as capped) at this many pipes."))
 
@@ -456,27 +452,27 @@ def qlearn():
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(1, 65_536), default=None, show_default="64",
+@click.option("--games", type=click.IntRange(1, 65_536), default=64, show_default=True,
               help="Games played in parallel.")
-@click.option("--cell", type=click.IntRange(1, 1000), default=None, show_default="10",
+@click.option("--cell", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Pixels per distance bin.")
-@click.option("--alpha", type=Finite(0, 1, min_open=True), default=None, show_default="0.7",
+@click.option("--alpha", type=Finite(0, 1, min_open=True), default=0.7, show_default=True,
               help="Learning rate α.")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=None, show_default="0.99",
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.99, show_default=True,
               help="Discount factor γ.")
-@click.option("--epsilon-start", type=Finite(0, 1), default=None, show_default="0.05",
+@click.option("--epsilon-start", type=Finite(0, 1), default=0.05, show_default=True,
               help="Initial ε.")
-@click.option("--epsilon-end", type=Finite(0, 1), default=None, show_default="0.0", help="Final ε.")
-@click.option("--epsilon-steps", type=click.IntRange(1, 10**13), default=None,
-              show_default="10,000,000", help="Env steps over which ε decays linearly.")
-@click.option("--update", type=click.Choice(["backward", "online"]), default=None,
-              show_default="backward",
+@click.option("--epsilon-end", type=Finite(0, 1), default=0.0, show_default=True, help="Final ε.")
+@click.option("--epsilon-steps", type=click.IntRange(1, 10**13), default=10_000_000,
+              show_default=True, help="Env steps over which ε decays linearly.")
+@click.option("--update", type=click.Choice(["backward", "online"]), default="backward",
+              show_default=True,
               help="Backwards over each finished episode (classic), or online at every step.")
-@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=None,
-              show_default="2,000,000",
+@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=2_000_000,
+              show_default=True,
               help="Evaluate each time the env-step count passes a multiple of this.")
-@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=None,
-              show_default="32", help="Episodes per evaluation.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,
+              show_default=True, help="Episodes per evaluation.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @run_folder_options
 @friendly_errors
@@ -487,7 +483,7 @@ def qlearn_train(game_config, reward_config, budgets, given_budgets, seed, out, 
     refuse_settings_with_resume(resume)
     from flappy_pg.qlearning import QConfig, QLearner, restore_learner
     from flappy_pg.training import start_run
-    chosen = {k: v for k, v in options.items() if v is not None}
+    chosen = dict(options)
 
     def new_learner():
         return QLearner(QConfig(seed=seed, game=game_config.to_dict(),
