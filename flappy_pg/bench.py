@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import gymnasium as gym
 import numpy as np
 
-import flappy_pg  # noqa: F401  (registers FlappyBird-v0)
+from flappy_pg import ENV_ID
 from flappy_pg.vector_env import FlappyBirdVectorEnv
+
+ENV_SPEC = gym.spec(ENV_ID)
 
 FLAP_PROBABILITY = 0.08  # keeps a random bird in the air for a while, like a clumsy player
 
@@ -58,34 +60,31 @@ def time_vector_env(num_envs: int, steps: int, seed: int = 0) -> float:
 
 
 def reference_spec():
-    """The `flappy-bird-gymnasium` env's spec, or None when it is not installed. Its import
-    registers another `FlappyBird-v0`; ours is put back in the registry right after."""
-    ours = gym.envs.registration.registry["FlappyBird-v0"]
+    """The `flappy-bird-gymnasium` env's spec, or None when it is not installed. Its bare id
+    `FlappyBird-v0` is theirs; ours is always reachable as `flappy_pg/FlappyBird-v0`."""
     try:
         with warnings.catch_warnings():  # "Overriding environment FlappyBird-v0": expected here
             warnings.simplefilter("ignore")
             import flappy_bird_gymnasium  # noqa: F401
     except ImportError:
         return None
-    finally:
-        theirs = gym.envs.registration.registry["FlappyBird-v0"]
-        gym.envs.registration.registry["FlappyBird-v0"] = ours
-    return theirs if theirs is not ours else None
+    spec = gym.envs.registration.registry.get("FlappyBird-v0")
+    return spec if spec is not None and spec.entry_point != ENV_SPEC.entry_point else None
 
 
 def run_env_benchmark(steps: int = 300_000, seed: int = 0, render_frames: int = 3_000,
                       progress=print) -> list[Figure]:
     figures = []
-    progress("timing gymnasium.make('FlappyBird-v0'), one game ...")
+    progress(f"timing gymnasium.make({ENV_ID!r}), one game ...")
     figures.append(Figure("flappy-pg, gymnasium.make, 1 game",
-                          time_single_env(gym.make("FlappyBird-v0"), steps, seed)))
+                          time_single_env(gym.make(ENV_ID), steps, seed)))
     for n in (1, 64, 1024):
         progress(f"timing the vector env, {n} games ...")
         budget = steps if n == 1 else steps * 20
         figures.append(Figure(f"flappy-pg, vector env, {n} games", time_vector_env(n, budget, seed),
                               "env-steps/s"))
     progress("timing rgb_array rendering ...")
-    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    env = gym.make(ENV_ID, render_mode="rgb_array")
     figures.append(Figure("flappy-pg, rgb_array, step + render",
                           time_single_env(env, render_frames, seed, render=True), "frames/s"))
     env.close()

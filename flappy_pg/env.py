@@ -1,4 +1,4 @@
-"""`FlappyBird-v0`: one game of Flappy Bird as a Gymnasium environment.
+"""`flappy_pg/FlappyBird-v0`: one game of Flappy Bird as a Gymnasium environment.
 
 Actions: `Discrete(2)`, 0 = do nothing, 1 = flap. Observation: the 8 normalized float32 features
 of `flappy_pg.observation`. Reward (`RewardConfig`): +0.1 per frame alive, +1 per pipe passed,

@@ -1,4 +1,10 @@
-"""Where things live: the assets, the user's data folder and the shipped checkpoints."""
+"""Where things live: the assets, the shipped checkpoints and the user's data folder.
+
+An installed wheel carries `assets/` and the shipped agents inside the package
+(`flappy_pg/assets`, `flappy_pg/checkpoints`); a checkout (or an editable install) has them at
+the top of the repository. Either way they are found from this file, never from the current
+folder.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,20 @@ import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CHECKPOINTS = REPO / "checkpoints"
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+
+
+def shipped(folder: str, probe: str) -> Path:
+    """The package's copy of `folder` when installed from a wheel, else the checkout's."""
+    inside = PACKAGE / folder
+    return inside if (inside / probe).exists() else REPO / folder
+
+
+CHECKPOINTS = shipped("checkpoints", "reinforce-pretrained.pt")
+PRETRAINED_POLICY = CHECKPOINTS / "reinforce-pretrained.pt"
+PRETRAINED_QTABLE = CHECKPOINTS / "qlearn-pretrained.npz"
+MIDWAY_POLICY = CHECKPOINTS / "reinforce-midway.pt"  # 20 s into training: large, useful gradients
 
 
 def user_data_dir() -> Path:
@@ -24,16 +42,13 @@ def user_data_dir() -> Path:
 
 
 def assets_dir() -> Path:
-    """The repository's `assets/`; an install without it gets them generated once into the
-    user's data folder."""
-    if (REPO / "assets" / "bird0.png").exists():
-        return REPO / "assets"
+    """The shipped sprites and sounds; should neither copy exist, they are generated once into
+    the user's data folder."""
+    folder = shipped("assets", "bird0.png")
+    if (folder / "bird0.png").exists():
+        return folder
     folder = user_data_dir() / "assets"
     if not (folder / "bird0.png").exists():
         from flappy_pg.art import make_all
         make_all(folder)
     return folder
-
-PRETRAINED_POLICY = CHECKPOINTS / "reinforce-pretrained.pt"
-PRETRAINED_QTABLE = CHECKPOINTS / "qlearn-pretrained.npz"
-MIDWAY_POLICY = CHECKPOINTS / "reinforce-midway.pt"  # 20 s into training: large, useful gradients

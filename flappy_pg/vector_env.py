@@ -1,12 +1,12 @@
-"""`FlappyBird-v0` natively vectorized: N games advanced by one numpy step.
+"""`flappy_pg/FlappyBird-v0` natively vectorized: N games advanced by one numpy step.
 
-Created by `gymnasium.make_vec("FlappyBird-v0", num_envs=N, vectorization_mode="vector_entry_point")`
+Created by `gymnasium.make_vec("flappy_pg/FlappyBird-v0", num_envs=N, vectorization_mode="vector_entry_point")`
 or directly. Same spaces, reward and episode end as `FlappyBirdEnv`; game `i` has its own random
 generator (seeded `seed + i`), so for the same seeds it produces exactly the trajectories of N
 single envs. Autoreset follows Gymnasium's `NEXT_STEP` mode: the step after a game's episode ends
-resets it (reward 0, not done, its action ignored); a trainer must skip that step. Finished
-episodes are reported as `RecordEpisodeStatistics` does: `info["episode"]` holds `r` (return),
-`l` (length) and `score` for the games flagged in `info["_episode"]`.
+resets it (reward 0, not done, its action ignored); a trainer must skip that step.
+`info["score"]` holds every game's pipes passed. Like Gymnasium's own `CartPoleVectorEnv`, the env
+leaves `info["episode"]` to the standard `gymnasium.wrappers.vector.RecordEpisodeStatistics`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ class FlappyBirdVectorEnv(VectorEnv):
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
 
         self.game_rngs = [seeding.np_random()[0] for _ in range(self.num_envs)]  # one per game
-        self._returns = np.zeros(self.num_envs)
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
         self._every_game = np.ones(self.num_envs, dtype=bool)
         self._started = False
@@ -68,7 +67,6 @@ class FlappyBirdVectorEnv(VectorEnv):
     def _start_games(self, games: np.ndarray) -> None:
         keys = np.array([draw_key(self.game_rngs[i]) for i in games], dtype=np.uint64)
         self.games.reset(games, keys)
-        self._returns[games] = 0.0
 
     def _observations(self) -> np.ndarray:
         return self._features.of_batch(self.games)
@@ -126,16 +124,8 @@ class FlappyBirdVectorEnv(VectorEnv):
             rewards[restarting] = 0.0
             terminated[restarting] = False
             truncated[restarting] = False
-        self._returns += rewards
-        done = terminated | truncated
-        self._autoreset = done
-
+        self._autoreset = terminated | truncated
         info: dict[str, Any] = {"score": games.score.copy(), "_score": self._every_game.copy()}
-        if done.any():
-            info["episode"] = {"r": np.where(done, self._returns, 0.0),
-                               "l": np.where(done, games.t, 0),
-                               "score": np.where(done, games.score, 0)}
-            info["_episode"] = done
         return self._observations(), rewards, terminated, truncated, info
 
     def render(self):

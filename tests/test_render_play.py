@@ -20,7 +20,7 @@ def key(k):
 
 
 def test_rgb_array_frames_show_the_state():
-    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    env = gym.make("flappy_pg/FlappyBird-v0", render_mode="rgb_array")
     env.reset(seed=0)
     first = env.render()
     assert first.shape == (512, 288, 3) and first.dtype == np.uint8
@@ -34,7 +34,7 @@ def test_vector_env_renders_each_game_like_the_single_env():
     from flappy_pg.vector_env import FlappyBirdVectorEnv
     vector = FlappyBirdVectorEnv(2, render_mode="rgb_array")
     vector.reset(seed=4)
-    single = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    single = gym.make("flappy_pg/FlappyBird-v0", render_mode="rgb_array")
     single.reset(seed=5)
     for _ in range(30):
         vector.step(np.array([0, 0]))
@@ -55,7 +55,7 @@ def test_bird_is_drawn_where_the_physics_puts_it():
 
 
 def test_human_mode_draws_in_a_window():
-    env = gym.make("FlappyBird-v0", render_mode="human")
+    env = gym.make("flappy_pg/FlappyBird-v0", render_mode="human")
     env.reset(seed=0)
     env.step(1)
     assert env.render() is None
@@ -66,7 +66,7 @@ def test_gymnasium_play_runs_our_env_unchanged():
     import threading
 
     from gymnasium.utils.play import play
-    env = gym.make("FlappyBird-v0", render_mode="rgb_array")
+    env = gym.make("flappy_pg/FlappyBird-v0", render_mode="rgb_array")
     assert env.unwrapped.get_keys_to_action() == {(ord(" "),): 1}
     pygame.init()
     stop = threading.Timer(1.0, lambda: pygame.event.post(pygame.event.Event(pygame.QUIT)))
