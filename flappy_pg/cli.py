@@ -174,7 +174,8 @@ def bench_env(steps, seed):
 @game_options
 @click.option("--mute", is_flag=True, help="No sounds.")
 @click.option("--record", type=click.Path(dir_okay=False), default=None,
-              help="Save what is played as an animated GIF (e.g. --record play.gif).")
+              help="Save what is played as a GIF or an MP4 video (--record play.mp4; MP4 needs "
+                   "pip install 'flappy-pg[video]').")
 @click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights (random if unset).")
 @friendly_errors
 def play(game_config, mute, record, seed):
@@ -182,7 +183,7 @@ def play(game_config, mute, record, seed):
     a crash, Esc to quit. Best scores are kept between runs."""
     from flappy_pg.play import run_play
     writable_file(record)
-    best = run_play(game_config, seed=seed, muted=mute, record=record)
+    best = run_play(game_config, seed=seed, muted=mute, record=record, echo=click.echo)
     click.echo(f"best score: {best}")
 
 
@@ -360,7 +361,7 @@ watch_options = options(
                  help="Playback speed (Right/Left keys change it while watching)."),
     click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights."),
     click.option("--record", type=click.Path(dir_okay=False), default=None,
-                 help="Save what is shown as an animated GIF."))
+                 help="Save what is shown as a GIF or an MP4 video (--record out.mp4)."))
 
 
 def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str) -> None:
@@ -440,7 +441,7 @@ def watch(checkpoint, speed, seed, record, greedy):
     policy, config, path = load_reinforce(checkpoint)
     report_scores(run_watch(policy_agent(policy, greedy, seed), config,
                             label="REINFORCE", source=Path(path).name, seed=seed, speed=speed,
-                            record=record))
+                            record=record, echo=click.echo))
 
 
 @main.group()
@@ -520,7 +521,7 @@ def qlearn_watch(table, speed, seed, record):
         return int(values[1] > values[0]), float(values[1] > values[0])
 
     report_scores(run_watch(agent, config, label="Q-learning", source=Path(path).name, seed=seed,
-                            speed=speed, record=record))
+                            speed=speed, record=record, echo=click.echo))
 
 @main.command()
 @game_options

@@ -179,7 +179,7 @@ def handle_event(session: PlaySession, event, pygame) -> bool:
 
 
 def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
-             record: str | None = None, max_frames: int | None = None) -> int:
+             record: str | None = None, max_frames: int | None = None, echo=print) -> int:
     """The window loop; returns the best score. `max_frames` stops it (for scripted runs)."""
     from flappy_pg.recording import Recorder
     from flappy_pg.render import Renderer
@@ -188,7 +188,7 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
     renderer = Renderer(config, window=True, title="flappy-pg")
     pygame = renderer.pg
     session = PlaySession(config, seed=seed, best=load_best(config))
-    sounds = Sounds(muted)
+    sounds = Sounds(muted, echo)
     frames = 0
     try:
         running = True
@@ -203,8 +203,10 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
             session.draw(renderer)
             renderer.show(recorder)
             frames += 1
+    except KeyboardInterrupt:  # Ctrl-C quits like Esc; the recording is still written
+        pass
     finally:
         renderer.close()
         if recorder:
-            recorder.save()
+            recorder.finish(echo)
     return session.best

@@ -22,7 +22,7 @@ Agent = Callable[[np.ndarray], tuple[int, float]]
 
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
               speed: float = 1, record: str | None = None, max_frames: int | None = None,
-              source: str = "") -> list[int]:
+              source: str = "", echo=print) -> list[int]:
     """Show the agent (`label`, loaded from `source`) playing; returns the finished episodes'
     scores."""
     from flappy_pg.recording import Recorder
@@ -75,8 +75,10 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
                                    f"speed x{speed:g}" + ("  (paused)" if paused else "")])
             renderer.show(recorder)
             frames += 1
+    except KeyboardInterrupt:  # Ctrl-C quits like Esc; the recording is still written
+        pass
     finally:
         renderer.close()
         if recorder:
-            recorder.save()
+            recorder.finish(echo)
     return scores

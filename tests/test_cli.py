@@ -22,7 +22,7 @@ def test_every_command_has_help(command):
     (["watch", "missing.pt"], "checkpoint not found"),
     (["qlearn", "eval", "missing.npz"], "Q-table not found"),
     (["train", "--gap", "500"], "pipe_gap"),
-    (["play", "--record", "out.mp4"], ".gif"),
+    (["play", "--record", "out.mp3"], ".mp4"),
     (["compare", "--seeds", "a,b"], "--seeds"),
     (["train", "--gamma", "2"], "--gamma"),
     (["eval", "--episodes", "zero"], "--episodes"),

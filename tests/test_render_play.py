@@ -149,18 +149,41 @@ def test_play_window_loop_runs_scripted_and_keeps_the_best(tmp_home):
     assert run_play(GameConfig(), muted=True, max_frames=1000) == 4
 
 
-def test_recording_writes_an_animated_gif(tmp_path):
-    from PIL import Image
-    recorder = Recorder(tmp_path / "out.gif")
+def record_frames(path, frames: int):
+    recorder = Recorder(path)
     renderer = Renderer(GameConfig())
-    for t in range(3):
+    for t in range(frames):
         renderer.draw_world(t * 10, 5, 200.0 + t * 10, 1.0)
         recorder.add(renderer.frame())
-    path = recorder.save()
-    with Image.open(path) as gif:
-        assert gif.n_frames == 3 and gif.size == (144, 256)
+    lines = []
+    recorder.finish(lines.append)
+    return lines
+
+
+def test_recording_writes_a_full_size_gif_at_true_30_fps(tmp_path):
+    from PIL import Image
+    lines = record_frames(tmp_path / "out.gif", 30)
+    assert lines == [f"recorded 30 frames (1.0 s at 30 fps) to {tmp_path / 'out.gif'}"]
+    with Image.open(tmp_path / "out.gif") as gif:
+        assert gif.n_frames == 30 and gif.size == (288, 512)
+        durations = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            durations.append(gif.info["duration"])
+    assert sum(durations) == 1000 and set(durations) <= {30, 40}
+    assert not list(tmp_path.glob(".*tmp*"))
     with pytest.raises(ConfigError):
         Recorder(tmp_path / "out.mp3")
+
+
+def test_recording_writes_an_mp4_video(tmp_path):
+    imageio = pytest.importorskip("imageio.v2")
+    pytest.importorskip("imageio_ffmpeg")
+    record_frames(tmp_path / "out.mp4", 45)
+    reader = imageio.get_reader(tmp_path / "out.mp4")
+    frames = [frame for frame in reader]
+    assert len(frames) == 45 and frames[0].shape == (512, 288, 3)
+    assert reader.get_meta_data()["fps"] == 30
 
 
 def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
