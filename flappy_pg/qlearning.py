@@ -163,6 +163,8 @@ class QLearner:
         self.state = RunState()
         self._resetting = np.zeros(config.games, dtype=bool)
         self._history = [([], [], []) for _ in range(config.games)]
+        self._returns = np.zeros(config.games)  # of the episode each game is playing
+        self._lengths = np.zeros(config.games, dtype=np.int64)
         self.recent_scores: list[int] = []
 
     @property
@@ -182,7 +184,7 @@ class QLearner:
         c = self.config
         start = time.perf_counter()
         steps_before, episodes_before = self.state.env_steps, self.state.episodes
-        scores = []
+        scores, episode_returns, episode_lengths = [], [], []
         for _ in range(frames):
             cells = self.binning.cells(self.observations)
             actions = self.act(cells)
@@ -204,8 +206,13 @@ class QLearner:
                     h = self._history[i]
                     backward_update(self.q, h[0], h[1], h[2], bool(terminated[i]), c.alpha, c.gamma)
                     self._history[i] = ([], [], [])
+            self._returns[live] += rewards[live]
+            self._lengths[live] += 1
             if ended.any():
                 scores.extend(info["score"][ended].tolist())
+                episode_returns.extend(self._returns[ended].tolist())
+                episode_lengths.extend(self._lengths[ended].tolist())
+                self._returns[ended], self._lengths[ended] = 0.0, 0
             self.state.env_steps += int(live.sum())
             self.state.episodes += int(ended.sum())
             self._resetting = terminated | truncated
@@ -220,6 +227,7 @@ class QLearner:
                 "batch_steps": steps, "new_episodes": self.state.episodes - episodes_before,
                 "score_mean": float(np.mean(self.recent_scores)) if self.recent_scores else 0.0,
                 "score_max": int(max(self.recent_scores)) if self.recent_scores else 0,
+                "episode_returns": episode_returns, "episode_lengths": episode_lengths,
                 "epsilon": self.epsilon, "visited_cells": int((self.q != 0).any(axis=1).sum()),
                 "sps": steps / seconds}
 

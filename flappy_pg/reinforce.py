@@ -178,6 +178,8 @@ class Trainer:
                      seconds=round(s.seconds, 3), batch_steps=steps,
                      score_mean=float(scores.mean()), score_max=int(scores.max()),
                      return_mean=float(np.mean([r.rewards.sum(axis=0).mean() for r in rounds])),
+                     episode_returns=np.concatenate([r.rewards.sum(axis=0) for r in rounds]),
+                     episode_lengths=np.concatenate([r.lengths for r in rounds]),
                      sps=steps / seconds, collect_sps=steps / max(collect_seconds, 1e-9))
         return stats
 

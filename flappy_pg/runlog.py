@@ -1,6 +1,8 @@
-"""A run folder: the config as JSON, every update as a CSV row, evaluations in their own CSV, and
-TensorBoard scalars (`charts/episodic_return`, `charts/SPS`, `losses/policy_loss`,
-`losses/entropy`, ...) when the optional `tensorboard` extra is installed."""
+"""A run folder: the config as JSON, every update as a CSV row, evaluations in their own CSV, and,
+when the optional `tensorboard` extra is installed, TensorBoard logs as CleanRL writes them: the
+hyperparameters as a text table, `charts/episodic_return` and `charts/episodic_length` for every
+finished episode, and per update `charts/SPS`, `losses/policy_loss`, `losses/entropy`,
+`charts/epsilon` (Q-learning), ..."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ UPDATE_COLUMNS = ["update", "env_steps", "episodes", "seconds", "batch_steps", "
                   "sps"]
 EVAL_COLUMNS = ["update", "env_steps", "seconds", "mean", "std", "median", "min", "max",
                 "capped_share"]
-TENSORBOARD_KEYS = {"return_mean": "charts/episodic_return", "score_mean": "charts/score",
-                    "sps": "charts/SPS", "policy_loss": "losses/policy_loss",
+TENSORBOARD_KEYS = {"score_mean": "charts/score", "sps": "charts/SPS",
+                    "epsilon": "charts/epsilon", "policy_loss": "losses/policy_loss",
                     "entropy": "losses/entropy", "value_loss": "losses/value_loss",
                     "grad_norm": "losses/grad_norm"}
 
@@ -61,14 +63,24 @@ class RunLog:
             self.tensorboard = SummaryWriter(str(self.folder / "tensorboard"))
         except ImportError:  # the optional extra is not installed
             self.tensorboard = None
+        if self.tensorboard and resume_after is None:
+            rows = "\n".join(f"|{key}|{value}|" for key, value in config.items())
+            self.tensorboard.add_text("hyperparameters", f"|param|value|\n|-|-|\n{rows}")
 
     def update(self, stats: dict) -> None:
+        """One update's CSV row; its finished episodes (`episode_returns`, `episode_lengths`)
+        and figures to TensorBoard, at the update's env-step count."""
         self._writers["updates"].writerow(stats)
         self._files[0].flush()
         if self.tensorboard:
+            step = stats["env_steps"]
+            for episode_return, length in zip(stats.get("episode_returns", ()),
+                                              stats.get("episode_lengths", ())):
+                self.tensorboard.add_scalar("charts/episodic_return", float(episode_return), step)
+                self.tensorboard.add_scalar("charts/episodic_length", int(length), step)
             for key, tag in TENSORBOARD_KEYS.items():
                 if key in stats:
-                    self.tensorboard.add_scalar(tag, stats[key], stats["env_steps"])
+                    self.tensorboard.add_scalar(tag, stats[key], step)
 
     def evaluation(self, row: dict) -> None:
         self._writers["evals"].writerow(row)

@@ -126,3 +126,24 @@ def test_gradlab_writes_its_table_and_plot(tmp_path):
     assert result.exit_code == 0, result.output
     assert "| reward-to-go - V(s) |" in (tmp_path / "gradlab.md").read_text()
     assert (tmp_path / "gradlab.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("agent", ["reinforce", "qlearn"])
+def test_tensorboard_gets_every_episode_and_the_hyperparameters(agent, tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    command = ["train", "--hidden", "8", "--threads", "1"] if agent == "reinforce" else \
+        ["qlearn", "train"]
+    result = CliRunner().invoke(main, [*command, "--steps", "3000", "--games", "4",
+                                       "--eval-episodes", "2", "--out", str(tmp_path / "ck"),
+                                       "--runs", str(tmp_path / "runs"), "--name", "tb"])
+    assert result.exit_code == 0, result.output
+    events = EventAccumulator(str(tmp_path / "runs" / "tb" / "tensorboard"),
+                              size_guidance={"scalars": 0, "tensors": 0}).Reload()
+    with (tmp_path / "runs" / "tb" / "updates.csv").open() as f:
+        episodes = int(list(csv.DictReader(f))[-1]["episodes"])
+    returns = events.Scalars("charts/episodic_return")
+    assert len(returns) == len(events.Scalars("charts/episodic_length")) == episodes
+    assert "hyperparameters" in str(events.Tags()["tensors"])
+    if agent == "qlearn":
+        assert events.Scalars("charts/epsilon")
