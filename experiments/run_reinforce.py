@@ -31,10 +31,11 @@ while trainer.state.seconds < budget:
     if time.time() - last_print > 10:
         last_print = time.time()
         print(f"{trainer.state.seconds:6.1f}s update {stats['update']} steps {stats['env_steps']:,} "
-              f"train score {stats['score_mean']:.2f} entropy {stats['entropy']:.3f}", flush=True)
+              f"train score {stats['score_mean']:.2f} entropy {stats['entropy']:.3f} "
+              f"rounds {stats['rounds']} deaths {stats['deaths']} lr {stats['lr']:.2g}", flush=True)
 snapshots[budget] = (trainer.policy, trainer.state.env_steps)
 for mark, (policy, steps) in snapshots.items():
-    for greedy in (True, False):
+    for greedy in (True,) if "--greedy-only" in sys.argv else (True, False):
         result = evaluate(policy_actor(policy, np.random.default_rng(5), greedy=greedy),
                           trainer.config.game_config, episodes=100, max_score=1000)
         print(f"eval at {mark:g}s ({steps:,} steps) {'greedy' if greedy else 'sampled'}: "

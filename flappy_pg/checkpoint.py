@@ -97,7 +97,7 @@ def trainer_payload(trainer) -> dict:
         "value_optimizer": trainer.value_optimizer.state_dict(),
         "rng": {"actions": trainer.rng.bit_generator.state,
                 "value_minibatches": trainer.generator.get_state(),
-                "games": [g.bit_generator.state for g in trainer.env.game_rngs]},
+                "rounds": trainer.rounds},
     }
 
 
@@ -130,8 +130,14 @@ def restore_trainer(payload: dict, path="the checkpoint", **overrides):
         trainer.value_optimizer.load_state_dict(payload["value_optimizer"])
         trainer.rng.bit_generator.state = payload["rng"]["actions"]
         trainer.generator.set_state(payload["rng"]["value_minibatches"])
-        for game_rng, state in zip(trainer.env.game_rngs, payload["rng"]["games"], strict=True):
-            game_rng.bit_generator.state = state
+        if "rounds" not in payload["rng"]:
+            raise CheckpointError("it was saved by flappy-pg 0.1, whose training games this "
+                                  "version no longer draws: it evaluates and watches, but cannot "
+                                  "be resumed")
+        rounds = payload["rng"]["rounds"]
+        if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 0:
+            raise CheckpointError("its round counter is not a whole number")
+        trainer.rounds = rounds
     except CheckpointError as error:
         raise CheckpointError(f"{path}: {error}") from None
     except Exception as error:  # a damaged optimizer or generator state, of any kind

@@ -294,6 +294,15 @@ run_folder_options = options(
 @click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=TRAIN_DEFAULTS.batch_steps,
               show_default=True,
               help="Play more rounds until a batch holds at least this many steps.")
+@click.option("--min-deaths", type=click.IntRange(0, 4_194_304), default=TRAIN_DEFAULTS.min_deaths,
+              show_default=True,
+              help="Play more rounds until the batch holds this many crashes (see --max-rounds): "
+                   "batches grow as deaths get rare.")
+@click.option("--max-rounds", type=click.IntRange(1, 1024), default=TRAIN_DEFAULTS.max_rounds,
+              show_default=True, help="Most rounds per batch that --min-deaths may play.")
+@click.option("--lr-half-life-steps", type=click.IntRange(0, 10**13),
+              default=TRAIN_DEFAULTS.lr_half_life_steps, show_default=True,
+              help="The policy's learning rate halves every this many env steps (0: constant).")
 @click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=TRAIN_DEFAULTS.returns,
               show_default=True,
               help="Credit each step with the discounted reward-to-go, or the whole episode's return.")

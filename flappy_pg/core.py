@@ -42,6 +42,23 @@ def draw_key(rng: np.random.Generator) -> int:
     return rng.bit_generator.random_raw()
 
 
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer on uint64 arrays (wrapping arithmetic)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def episode_keys(seed: int, round_index: int, games: int) -> np.ndarray:
+    """Pipe keys of `games` new episodes, a hash of (seed, round, game): drawn for a whole batch
+    in a few array operations, with no Python loop over per-game generators. Used by training
+    rollouts; the envs draw theirs from Gymnasium's `np_random`."""
+    with np.errstate(over="ignore"):
+        base = _mix64(np.array([seed], dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15))
+        counter = np.uint64(round_index) * np.uint64(1 << 20) + np.arange(1, games + 1, dtype=np.uint64)
+        return _mix64(base + counter * np.uint64(0x9E3779B97F4A7C15))
+
+
 class Physics:
     """The rules of the game for one `GameConfig`. `ops` is `numpy` for a batch of games and
     `ScalarOps` for one; everything else in the rules is plain arithmetic."""

@@ -15,15 +15,17 @@ The whole algorithm, top to bottom:
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import numpy as np
 import torch
 
 from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
-from flappy_pg.rollout import Act, Episodes, play_episodes
+from flappy_pg.core import Physics, episode_keys
+from flappy_pg.observation import Features
+from flappy_pg.rollout import Act, Episodes, play_keys
 from flappy_pg.train_config import BASELINES, RETURN_TYPES, TrainConfig  # noqa: F401
 from flappy_pg.training import RunState
-from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 # -- 1. the buffer: complete episodes ----------------------------------------------------------
 def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False) -> Act:
@@ -38,12 +40,21 @@ def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False)
     return act
 
 
-def collect_batch(env, policy: Policy, rng: np.random.Generator, min_steps: int) -> list[Episodes]:
-    """Rounds of one complete episode per game until the batch holds at least `min_steps` steps."""
+def collect_batch(play_round: Callable[[Act], Episodes], policy: Policy, rng: np.random.Generator,
+                  min_steps: int = 0, min_deaths: int = 0, max_rounds: int = 1) -> list[Episodes]:
+    """Rounds of one complete episode per game, all with the same policy, until the batch holds
+    at least `min_steps` steps and `min_deaths` crashes, or `max_rounds` rounds were played
+    (a step target is always met)."""
     act = policy_actor(policy, rng)
-    rounds = [play_episodes(env, act, record=True)]
-    while sum(r.steps for r in rounds) < min_steps:
-        rounds.append(play_episodes(env, act, record=True))
+    rounds = [play_round(act)]
+
+    def short() -> bool:
+        if sum(r.steps for r in rounds) < min_steps:
+            return True
+        deaths = sum(int((~r.truncated).sum()) for r in rounds)
+        return deaths < min_deaths and len(rounds) < max_rounds
+    while short():
+        rounds.append(play_round(act))
     return rounds
 
 
@@ -84,9 +95,9 @@ def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None
 def surrogate_loss(policy: Policy, observations: torch.Tensor, actions: torch.Tensor,
                    adv: torch.Tensor, entropy_coef: float) -> tuple[torch.Tensor, dict]:
     """-mean(log π(a|s) · Â) - c · entropy: its gradient is the REINFORCE estimator."""
-    dist = policy.distribution(observations)
-    log_prob = dist.log_prob(actions)
-    entropy = dist.entropy().mean()
+    log_probs = torch.log_softmax(policy(observations), dim=-1)  # as Categorical, cheaper
+    log_prob = log_probs.gather(1, actions[:, None]).squeeze(1)
+    entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
     policy_loss = -(log_prob * adv).mean()
     return policy_loss - entropy_coef * entropy, {"policy_loss": policy_loss.item(),
                                                   "entropy": entropy.item()}
@@ -105,9 +116,10 @@ def policy_update(policy, optimizer, observations, actions, adv, entropy_coef, m
 # -- 5. the learned baseline -------------------------------------------------------------------
 def fit_baseline(value: ValueBaseline, optimizer, observations, returns, steps: int,
                  minibatch: int, generator: torch.Generator) -> float:
-    """Regress V(s) on the Monte Carlo returns with a few minibatch steps; returns the last MSE."""
+    """Regress V(s) on the Monte Carlo returns with a few minibatch steps (no more than two
+    passes over the batch); returns the last MSE."""
     loss = torch.tensor(0.0)
-    for _ in range(steps):
+    for _ in range(min(steps, -(-2 * len(returns) // minibatch))):
         index = torch.randint(len(returns), (min(minibatch, len(returns)),), generator=generator)
         loss = ((value(observations[index]) - returns[index]) ** 2).mean()
         optimizer.zero_grad()
@@ -143,17 +155,27 @@ class Trainer:
         self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
         self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
         self.rng = np.random.default_rng(config.seed)  # action sampling
-        self.env = FlappyBirdVectorEnv(config.games, config=config.game_config,
-                                       rewards=config.reward_config,
-                                       max_score=config.train_max_score)
-        self.env.reset(seed=config.seed)
+        self.physics = Physics(config.game_config)
+        self.features = Features(config.game_config)
+        self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
+
+    def play_round(self, act: Act) -> Episodes:
+        """One complete episode in each of `games` new games."""
+        c = self.config
+        keys = episode_keys(c.seed, self.rounds, c.games)
+        self.rounds += 1
+        return play_keys(self.physics, self.features, c.reward_config, keys, act, c.train_max_score)
 
     def step(self) -> dict:
         """Collect one batch of complete episodes and make one policy-gradient update."""
         c = self.config
         start = time.perf_counter()
-        rounds = collect_batch(self.env, self.policy, self.rng, c.batch_steps)
+        rounds = collect_batch(self.play_round, self.policy, self.rng, c.batch_steps,
+                               c.min_deaths, c.max_rounds)
+        if c.lr_half_life_steps:  # a schedule on env steps, so a resumed run follows it exactly
+            for group in self.optimizer.param_groups:
+                group["lr"] = c.lr * 0.5 ** (self.state.env_steps / c.lr_half_life_steps)
         collect_seconds = time.perf_counter() - start
         obs, actions, returns = flatten(rounds, c)
         values = None
@@ -180,7 +202,9 @@ class Trainer:
                      return_mean=float(np.mean([r.rewards.sum(axis=0).mean() for r in rounds])),
                      episode_returns=np.concatenate([r.rewards.sum(axis=0) for r in rounds]),
                      episode_lengths=np.concatenate([r.lengths for r in rounds]),
-                     sps=steps / seconds, collect_sps=steps / max(collect_seconds, 1e-9))
+                     sps=steps / seconds, collect_sps=steps / max(collect_seconds, 1e-9),
+                     rounds=len(rounds), deaths=int(sum((~r.truncated).sum() for r in rounds)),
+                     lr=self.optimizer.param_groups[0]["lr"])
         return stats
 
     def eval_actor(self, greedy: bool = True) -> Act:

@@ -1,5 +1,6 @@
-"""Playing complete episodes on the vector env: one episode in every game, for training batches
-(recorded) and for evaluation (scores only)."""
+"""Playing complete episodes: one episode in every game of the vector env (evaluation, the
+gradient lab), or one per pipe key on a batch of games that shrinks as they end (training
+batches, where finished games must wait for the others and should cost nothing)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Callable
 
 import numpy as np
 
+from flappy_pg.config import RewardConfig
+from flappy_pg.core import GameBatch, Physics
+from flappy_pg.observation import FEATURES, Features
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 #: Maps the observations of the games still playing to their actions (0 or 1).
@@ -66,4 +70,43 @@ def play_episodes(env: FlappyBirdVectorEnv, act: Act, record: bool = False,
         episodes.actions = np.stack(trace["actions"])
         episodes.rewards = np.stack(trace["rewards"])
         episodes.mask = np.stack(trace["mask"])
+    return episodes
+
+
+def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys: np.ndarray,
+              act: Act, max_score: int) -> Episodes:
+    """One complete episode per pipe key, recorded, truncated at `max_score` pipes. Games that end
+    are dropped from the batch at once, so every step is spent on a game still playing; the
+    same rules and rewards as the envs."""
+    n = len(keys)
+    games = GameBatch(physics, n)
+    games.reset(np.arange(n), np.asarray(keys, dtype=np.uint64))
+    playing = np.arange(n)  # the episode each row of `games` belongs to
+    scores, lengths = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    truncated = np.zeros(n, dtype=bool)
+    trace = []  # per step: (episodes playing, observations, actions, rewards)
+    while playing.size:
+        observations = features.of_batch(games)
+        actions = act(observations)
+        passed = games.step(actions.astype(bool))
+        crashed = games.crashed
+        reward = np.where(crashed, rewards.death, rewards.alive + rewards.pipe * passed)
+        trace.append((playing, observations, actions, reward))
+        ended = crashed | (games.score >= max_score)
+        if ended.any():
+            done = playing[ended]
+            scores[done], lengths[done] = games.score[ended], len(trace)
+            truncated[done] = ~crashed[ended]
+            still = np.flatnonzero(~ended)
+            games, playing = games.select(still), playing[still]
+    steps = len(trace)
+    episodes = Episodes(scores, lengths, truncated,
+                        observations=np.zeros((steps, n, len(FEATURES)), dtype=np.float32),
+                        actions=np.zeros((steps, n), dtype=np.int64),
+                        rewards=np.zeros((steps, n)), mask=np.zeros((steps, n), dtype=bool))
+    for t, (rows, observations, actions, reward) in enumerate(trace):
+        episodes.observations[t, rows] = observations
+        episodes.actions[t, rows] = actions
+        episodes.rewards[t, rows] = reward
+        episodes.mask[t, rows] = True
     return episodes

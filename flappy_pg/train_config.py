@@ -25,12 +25,17 @@ class TrainConfig(RunSettings):
     seed: int = 0
     games: int = 256  # episodes per batch: each game plays one complete episode per round
     batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
+    # Play more rounds until the batch holds this many deaths (crashes), at most `max_rounds`:
+    # as the policy gets reliable its batches grow, so that rare deaths still show up in them.
+    min_deaths: int = 0
+    max_rounds: int = 16
     returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
     gamma: float = 0.99
     baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
     normalize_advantages: bool = True
     entropy_coef: float = 0.0
     lr: float = 3e-3
+    lr_half_life_steps: int = 0  # the policy's lr halves every this many env steps (0: constant)
     value_lr: float = 1e-3
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
@@ -62,6 +67,9 @@ class TrainConfig(RunSettings):
             (0 <= self.batch_steps <= MAX_BATCH_STEPS,
              f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
+            (0 <= self.min_deaths <= MAX_GAMES * 64 and 1 <= self.max_rounds <= 1024,
+             "min_deaths must lie in [0, 4,194,304] and max_rounds in [1, 1024]"),
+            (self.lr_half_life_steps >= 0, "lr_half_life_steps must be 0 or more"),
             (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
             (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),
             (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),

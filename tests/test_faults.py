@@ -182,7 +182,8 @@ def test_tampered_checkpoints_are_refused_in_one_line(change, saved, tmp_path, m
 def test_tampered_resume_state_is_one_line(saved, tmp_path, monkeypatch):
     for change in (lambda p: p["state"].__setitem__("updates", "many"),
                    lambda p: p["state"].pop("env_steps"),
-                   lambda p: p["rng"].__setitem__("games", []),
+                   lambda p: p["rng"].__setitem__("rounds", "x"),
+                   lambda p: p["rng"].pop("rounds"),
                    lambda p: p["optimizer"].__setitem__("state", "x")):
         path = tampered_policy(saved, tmp_path, change)
         one_line_failure(["train", "--resume", path, "--out", str(tmp_path / "ck"), "--runs",

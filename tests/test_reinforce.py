@@ -154,3 +154,33 @@ def test_tiny_training_run_beats_the_random_policy():
     after = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,
                      episodes=32, max_score=5).mean
     assert before < 0.5 and after > before + 1.0
+
+
+def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
+    """`play_keys` (the shrinking batch training uses) plays exactly what the single env plays
+    for the same pipe keys: observations, rewards, scores and episode ends."""
+    from flappy_pg.config import GameConfig, RewardConfig
+    from flappy_pg.core import Physics, episode_keys
+    from flappy_pg.env import FlappyBirdEnv
+    from flappy_pg.observation import Features
+    from flappy_pg.rollout import play_keys
+    config = GameConfig()
+    keys = episode_keys(7, 0, 8)
+    assert len(set(keys.tolist())) == 8 and not np.array_equal(keys, episode_keys(7, 1, 8))
+
+    def act(observations):  # a clumsy autopilot: crashes after 6 to 18 pipes, or reaches 20
+        return (observations[:, 4] < 0.05).astype(np.int64)
+    batch = play_keys(Physics(config), Features(config), RewardConfig(), keys, act, max_score=20)
+    assert batch.truncated.any() and not batch.truncated.all()
+    for i, key in enumerate(keys.tolist()):
+        env = FlappyBirdEnv(config=config, max_score=20)
+        observation, _ = env.reset(seed=0)
+        env.game.reset(key)
+        observation = env._observation()
+        for t in range(batch.lengths[i]):
+            assert np.array_equal(batch.observations[t, i], observation)
+            observation, reward, terminated, truncated, info = env.step(int(batch.actions[t, i]))
+            assert batch.rewards[t, i] == reward
+        assert terminated or truncated
+        assert (info["score"], bool(truncated)) == (batch.scores[i], bool(batch.truncated[i]))
+        assert not batch.mask[batch.lengths[i]:, i].any()
