@@ -113,32 +113,72 @@ def ratios(figures: list[Figure]) -> list[str]:
             for ours, theirs in pairs if ours in by_name and theirs in by_name]
 
 
+@dataclass
+class SeedResult:
+    """When one seed's training first reached each target (None: not within the run)."""
+
+    seed: int
+    seconds: float
+    env_steps: int
+    to_mean: tuple[float, int] | None = None  # (training seconds, env steps)
+    to_capped: tuple[float, int] | None = None
+
+
 def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
-                           max_score: int = 1000, progress=print) -> list[dict]:
-    """Train REINFORCE with the default settings on each seed; snapshot the policy when its
-    training time passes each mark (seconds), then evaluate every snapshot (greedy, unseen
-    seeds). Evaluation time is not counted as training time."""
-    import copy
-
+                           max_score: int = 1000, check_every: float = 10.0,
+                           target_mean: float = 100.0, target_capped: float = 0.99,
+                           progress=print) -> tuple[list[dict], list[SeedResult]]:
+    """Train REINFORCE with the default settings on each seed. Every `check_every` seconds of
+    training, and at each mark, the policy is evaluated (greedy, `episodes` unseen games capped
+    at `max_score`) to find when it first reached an evaluation mean of `target_mean` and a
+    share `target_capped` of games at the cap. Evaluation time is not training time. Returns
+    the rows at the marks and each seed's times to the targets."""
     from flappy_pg.evaluate import TEST_SEED, evaluate
-    from flappy_pg.reinforce import Trainer, TrainConfig, policy_actor
+    from flappy_pg.reinforce import Trainer, TrainConfig
 
-    rows = []
+    rows, results = [], []
+    end = max(marks)
     for seed in seeds:
         trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
-        pending, snapshots = sorted(marks), []
-        while pending:
+        grid = np.arange(check_every, end, check_every) if check_every else np.array([])
+        checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
+        result = SeedResult(seed, 0.0, 0)
+        while checks:
             stats = trainer.step()
-            while pending and trainer.state.seconds >= pending[0]:
-                snapshots.append((pending.pop(0), copy.deepcopy(trainer.policy), dict(stats)))
-        progress(f"seed {seed}: trained {trainer.state.seconds:.0f}s, "
-                 f"{trainer.state.env_steps:,} env steps "
-                 f"({trainer.state.env_steps / trainer.state.seconds:,.0f} steps/s)")
-        for mark, policy, stats in snapshots:
-            result = evaluate(policy_actor(policy, None, greedy=True), trainer.config.game_config,
-                              episodes=episodes, seed=TEST_SEED, max_score=max_score)
-            row = {"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
-                   "env_steps": stats["env_steps"], **result.summary()}
-            rows.append(row)
-            progress(f"seed {seed} at {mark:g}s ({stats['env_steps']:,} steps): {result.line()}")
-    return rows
+            s = trainer.state
+            if s.seconds < checks[0]:
+                continue
+            passed = [c for c in checks if c <= s.seconds]
+            checks = checks[len(passed):]
+            score = evaluate(trainer.eval_actor(), trainer.config.game_config, episodes=episodes,
+                             seed=TEST_SEED, max_score=max_score)
+            if result.to_mean is None and score.mean >= target_mean:
+                result.to_mean = (s.seconds, s.env_steps)
+            if result.to_capped is None and score.capped_share >= target_capped:
+                result.to_capped = (s.seconds, s.env_steps)
+            progress(f"seed {seed} at {s.seconds:.1f}s ({s.env_steps:,} steps): {score.line()}")
+            for mark in (m for m in marks if m in passed):
+                rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
+                             "env_steps": stats["env_steps"], **score.summary()})
+        result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
+        progress(f"seed {seed}: trained {result.seconds:.0f}s, {result.env_steps:,} env steps "
+                 f"({result.env_steps / result.seconds:,.0f} steps/s)")
+        results.append(result)
+    return rows, results
+
+
+def target_lines(results: list[SeedResult], target_mean: float, target_capped: float,
+                 mean_within: float, capped_within: float) -> list[str]:
+    """Per seed, the time and env steps to each target; then a summary over the seeds."""
+    def reached(value):
+        return "not reached" if value is None else f"{value[0]:6.1f} s, {value[1]:>13,} steps"
+    lines = [f"seed {r.seed:>3}: mean {target_mean:g} at {reached(r.to_mean)};  "
+             f"{target_capped:.0%} capped at {reached(r.to_capped)}" for r in results]
+    for name, label, within in (("to_mean", f"mean {target_mean:g}", mean_within),
+                                ("to_capped", f"{target_capped:.0%} capped", capped_within)):
+        times = [getattr(r, name)[0] for r in results if getattr(r, name) is not None]
+        in_time = sum(t <= within for t in times)
+        median = f", median {np.median(times):.1f} s over the seeds that reached it" if times else ""
+        lines.append(f"summary: {label} within {within:g} s on {in_time} of {len(results)} seeds "
+                     f"(reached at all on {len(times)}){median}")
+    return lines

@@ -147,3 +147,26 @@ def test_tensorboard_gets_every_episode_and_the_hyperparameters(agent, tmp_path)
     assert "hyperparameters" in str(events.Tags()["tensors"])
     if agent == "qlearn":
         assert events.Scalars("charts/epsilon")
+
+
+def test_bench_train_prints_rows_times_to_targets_and_a_summary(tmp_path):
+    result = CliRunner().invoke(main, ["bench", "train", "--seeds", "0", "--marks", "0.3,0.6",
+                                       "--check-every", "0.2", "--episodes", "4", "--max-score",
+                                       "1", "--csv", str(tmp_path / "rows.csv")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("seed   0: mean 100 at not reached;") for line in lines)
+    assert any(line.startswith("summary: mean 100 within 60 s on 0 of 1 seeds") for line in lines)
+    with (tmp_path / "rows.csv").open() as f:
+        assert [r["mark_s"] for r in csv.DictReader(f)] == ["0.3", "0.6"]
+
+
+def test_target_lines_count_seeds_within_the_limit():
+    from flappy_pg.bench import SeedResult, target_lines
+    results = [SeedResult(0, 600, 10, to_mean=(40.0, 5), to_capped=(500.0, 9)),
+               SeedResult(1, 600, 10, to_mean=(80.0, 7), to_capped=None)]
+    lines = target_lines(results, 100, 0.99, mean_within=60, capped_within=600)
+    assert lines[2] == ("summary: mean 100 within 60 s on 1 of 2 seeds (reached at all on 2), "
+                        "median 60.0 s over the seeds that reached it")
+    assert lines[3].startswith("summary: 99% capped within 600 s on 1 of 2 seeds (reached at all on 1)")
+    assert "not reached" in lines[1]
