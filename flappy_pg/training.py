@@ -23,7 +23,7 @@ from typing import Callable
 
 from flappy_pg.config import ConfigError
 from flappy_pg.evaluate import evaluate
-from flappy_pg.runfolder import (FolderLock, check_run_name, ensure_writable_folder,
+from flappy_pg.runfolder import (NAME, FolderLock, check_run_name, ensure_writable_folder,
                                  remove_stale_temporaries)
 from flappy_pg.runlog import RunLog
 from flappy_pg.train_config import migrate_eval_clock
@@ -207,9 +207,10 @@ def run_folders(agent: str, suffix: str, out: Path, runs: Path, name: str | None
     branches into a new run, named after it unless `--name` is given."""
     if name is not None:
         check_run_name(name)
-    if resume is not None and resume.name == f"latest{suffix}" and name in (None, resume.parent.name):
-        name = resume.parent.name
-        return name, resume.parent, runs / name, True
+    if resume is not None and resume.name == f"latest{suffix}":
+        folder = resume.resolve().parent
+        if name in (None, folder.name) and NAME.fullmatch(folder.name):
+            return folder.name, folder, runs / folder.name, True
     if resume is not None and name is None:
         stem = resume.stem if resume.stem not in ("best", "latest") else \
             f"{resume.parent.name}-{resume.stem}"

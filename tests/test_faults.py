@@ -329,7 +329,8 @@ def test_a_full_disk_is_one_line_and_keeps_the_last_checkpoint(tmp_path, monkeyp
             f.write(b"partial")
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(torch, "save", full)
-    result = runner.invoke(main, ["train", "--resume", str(latest), "--steps", "100000"])
+    result = runner.invoke(main, ["train", "--resume", str(latest), "--steps", "100000",
+                                  "--runs", str(tmp_path / "runs")])
     assert result.exit_code == 1 and "disk is full" in result.output
     assert "Traceback" not in result.output
     assert latest.read_bytes() == before
@@ -372,7 +373,7 @@ def test_kill_9_loses_at_most_the_unsaved_updates_and_resume_leaves_no_duplicate
     latest = tmp_path / "ck" / "killed" / "latest.pt"
     saved_steps = load_checkpoint(latest)["state"]["env_steps"]
     result = CliRunner().invoke(main, ["train", "--resume", str(latest), "--steps",
-                                       str(saved_steps + 300)])
+                                       str(saved_steps + 300), "--runs", str(tmp_path / "runs")])
     assert result.exit_code == 0, result.output
     numbers = [int(r["update"]) for r in rows(tmp_path / "runs" / "killed" / "updates.csv")]
     assert numbers == list(range(1, len(numbers) + 1))
