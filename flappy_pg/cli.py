@@ -574,39 +574,67 @@ def compare(game_config, seconds, steps, seeds, eval_every_steps, eval_episodes,
 @click.option("--episodes", type=click.IntRange(2, 100_000), default=32, show_default=True,
               help="Episodes per batch on the real game.")
 @click.option("--max-score", type=click.IntRange(1, 10_000), default=2, show_default=True,
-              help="Real-game episodes are capped at this many pipes.")
+              help="Real-game episodes of the variance table are capped at this many pipes.")
+@click.option("--pool", type=click.IntRange(16, 65_536), default=8192, show_default=True,
+              help="Cosine curves: episodes whose per-episode gradients are resampled into "
+                   "batches (the largest batch is half of it).")
+@click.option("--reference", type=click.IntRange(16, 1_000_000), default=16_384, show_default=True,
+              help="Cosine curves: episodes of the reference gradient.")
+@click.option("--curve-max-score", type=click.IntRange(1, 10_000), default=100, show_default=True,
+              help="Cosine curves: episodes are capped here (training's cap).")
+@click.option("--quick", is_flag=True, help="Tiny sizes everywhere, for a smoke test in seconds.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
-              show_default=True, help="Folder for the table and plot.")
+              show_default=True, help="Folder for the tables and plots.")
 @friendly_errors
-def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, seed, out):
+def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, pool, reference,
+            curve_max_score, quick, seed, out):
     """The log-derivative trick measured: exact gradient vs score-function estimates on an
-    enumerable short game, and each estimator variant's variance on the real game (default: the
-    shipped policy from 20 s into training, whose gradients are still large)."""
+    enumerable short game; each estimator's variance on the real game; and, for each estimator,
+    the cosine similarity to a reference gradient and between independent estimates against the
+    batch size (default: the shipped policy from 20 s into training and the shipped trained one)."""
     import torch
+    from flappy_pg import gradient_curves as curves
     from flappy_pg.gradlab import estimator_variance, exactness, markdown, plot_lab
     from flappy_pg.policy import Policy
     if fresh and checkpoint:
         raise UserError("give either --fresh or a checkpoint, not both")
     folder = writable_folder(out)
+    if quick:
+        horizon, repeats, batches, episodes = min(horizon, 6), min(repeats, 10), min(batches, 4), \
+            min(episodes, 8)
+        pool, reference, curve_max_score = min(pool, 64), min(reference, 128), min(curve_max_score, 5)
     if fresh:
         torch.manual_seed(seed)
         defaults = TRAIN_DEFAULTS
-        policy, config, label = Policy(8, defaults.hidden, input_scale=defaults.input_scale), \
-            GameConfig(), "a fresh policy"
+        policies = [(Policy(8, defaults.hidden, defaults.init_flap_prob, defaults.input_scale),
+                     GameConfig(), "a fresh policy")]
+    elif checkpoint:
+        policy, config, path = load_reinforce(checkpoint)
+        policies = [(policy, config, str(path))]
     else:
-        from flappy_pg.paths import MIDWAY_POLICY
-        policy, config, path = load_reinforce(checkpoint, default=MIDWAY_POLICY)
-        label = str(path)
+        from flappy_pg.paths import MIDWAY_POLICY, PRETRAINED_POLICY
+        policies = [(*load_reinforce(None, default=MIDWAY_POLICY)[:2], "midway (20 s)"),
+                    (*load_reinforce(None, default=PRETRAINED_POLICY)[:2], "shipped")]
+    policy, config, label = policies[0]
     click.echo(f"gradient lab on {label}")
     exact = exactness(policy, config, horizon=horizon, repeats=repeats, seed=seed, echo=click.echo)
     variance = estimator_variance(policy, config, batches=batches, episodes=episodes,
                                   max_score=max_score, seed=seed, echo=click.echo)
+    settings = curves.Settings(pool=pool, reference=reference, fit=min(1024, reference),
+                               max_score=curve_max_score, seed=seed,
+                               repeats=10 if quick else 30, fit_epochs=30 if quick else 300)
+    measured = [curves.measure(p, c, name, settings, echo=click.echo) for p, c, name in policies]
     table = markdown(exact["rows"], variance)
-    (folder / "gradlab.md").write_text(f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n")
+    cosines = "\n".join([*(f"- {curves.summary(c)}" for c in measured), "", curves.table(measured)])
+    (folder / "gradlab.md").write_text(
+        f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n\n"
+        f"## Cosine similarity against the batch size\n\n{cosines}\n\n![cosines](cosines.png)\n")
     plot_lab(exact["rows"], variance, folder / "gradlab.png")
+    curves.plot(measured, folder / "cosines.png")
     click.echo(table)
-    click.echo(f"table and plot written to {folder}")
+    click.echo(cosines)
+    click.echo(f"tables and plots written to {folder}")
 
 
 @bench.command("train")

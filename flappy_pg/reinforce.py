@@ -128,15 +128,27 @@ def fit_baseline(value: ValueBaseline, optimizer, observations, returns, steps: 
     return loss.item()
 
 
+def complete_steps(episodes: Episodes, tail: int) -> np.ndarray:
+    """The T x N mask of steps whose Monte Carlo return the cap did not cut short: the last
+    `tail` steps of an episode truncated at the training cap are left out, because their return
+    falls to 0 as if a crash were coming, which V(s) cannot foresee."""
+    if tail <= 0:
+        return episodes.mask
+    t = np.arange(len(episodes.mask))[:, None]
+    cut = episodes.truncated[None, :] & (t >= episodes.lengths[None, :] - tail)
+    return episodes.mask & ~cut
+
+
 def flatten(rounds: list[Episodes], config: TrainConfig):
-    """The batch's real steps as flat tensors, with each step's Monte Carlo return."""
+    """The batch's steps as flat tensors, with each step's Monte Carlo return."""
     credit = discounted_returns if config.returns == "reward-to-go" else full_returns
     obs, actions, returns = [], [], []
     for r in rounds:
         g = credit(r.rewards, r.mask, config.gamma)
-        obs.append(r.observations[r.mask])
-        actions.append(r.actions[r.mask])
-        returns.append(g[r.mask])
+        keep = complete_steps(r, config.truncated_tail)
+        obs.append(r.observations[keep])
+        actions.append(r.actions[keep])
+        returns.append(g[keep])
     return (torch.from_numpy(np.concatenate(obs)), torch.from_numpy(np.concatenate(actions)),
             torch.from_numpy(np.concatenate(returns)).float())
 

@@ -44,6 +44,7 @@ class TrainConfig(RunSettings):
     init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
     input_scale: float = 32.0  # the policy multiplies its inputs by this
     train_max_score: int = 100  # training episodes are truncated (not ended by death) here
+    truncated_tail: int = 0  # steps at the end of a truncated episode left out of the update
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -69,6 +70,8 @@ class TrainConfig(RunSettings):
             (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
             (0 <= self.min_deaths <= MAX_GAMES * 64 and 1 <= self.max_rounds <= 1024,
              "min_deaths must lie in [0, 4,194,304] and max_rounds in [1, 1024]"),
+            (0 <= self.truncated_tail <= MAX_BATCH_STEPS,
+             f"truncated_tail must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (self.lr_half_life_steps >= 0, "lr_half_life_steps must be 0 or more"),
             (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
             (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),

@@ -119,13 +119,14 @@ def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
     assert (tmp_path / "ck" / "stop" / "latest.pt").exists()
 
 
-def test_gradlab_writes_its_table_and_plot(tmp_path):
-    result = CliRunner().invoke(main, ["gradlab", "--fresh", "--horizon", "6", "--repeats", "3",
-                                       "--batches", "3", "--episodes", "2", "--max-score", "1",
-                                       "--out", str(tmp_path)])
+def test_gradlab_writes_its_tables_and_plots(tmp_path):
+    result = CliRunner().invoke(main, ["gradlab", "--fresh", "--quick", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "| reward-to-go - V(s) |" in (tmp_path / "gradlab.md").read_text()
-    assert (tmp_path / "gradlab.png").read_bytes()[:4] == b"\x89PNG"
+    report = (tmp_path / "gradlab.md").read_text()
+    assert "| reward-to-go - V(s) |" in report and "| a fresh policy | reward-to-go - V(s) |" in report
+    assert "its estimated error" in report
+    for plot in ("gradlab.png", "cosines.png"):
+        assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"
 
 
 @pytest.mark.parametrize("agent", ["reinforce", "qlearn"])
