@@ -325,6 +325,10 @@ run_folder_options = options(
 @click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=TRAIN_DEFAULTS.train_max_score,
               show_default=True,
               help="Training episodes are truncated at this many pipes.")
+@click.option("--truncated-tail", type=click.IntRange(0, 100_000_000),
+              default=TRAIN_DEFAULTS.truncated_tail, show_default=True,
+              help="Steps at the end of a truncated training episode left out of the update: the "
+                   "cap cuts their Monte Carlo return short.")
 @click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=TRAIN_DEFAULTS.eval_every_steps,
               show_default=True,
               help="Evaluate each time the env-step count passes a multiple of this (0: only at "

@@ -44,7 +44,7 @@ class TrainConfig(RunSettings):
     init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
     input_scale: float = 32.0  # the policy multiplies its inputs by this
     train_max_score: int = 100  # training episodes are truncated (not ended by death) here
-    truncated_tail: int = 0  # steps at the end of a truncated episode left out of the update
+    truncated_tail: int = 1000  # steps at the end of a truncated episode left out of the update
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -100,6 +100,8 @@ class TrainConfig(RunSettings):
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
         values = migrate_eval_clock(values)
+        if isinstance(values, dict):
+            values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
         if "hidden" in values and isinstance(values["hidden"], list):
             values["hidden"] = tuple(values["hidden"])
         return super().from_dict(values)

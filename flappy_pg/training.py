@@ -240,7 +240,8 @@ def refuse_foreign_logs(run_folder: Path, config: dict) -> None:
     if not isinstance(logged, dict):
         return
     mine = {k: v for k, v in config.items() if k not in budget}
-    theirs = {k: v for k, v in migrate_eval_clock(logged).items() if k not in budget}
+    # a setting newer than the logs did not exist when they were written: it cannot differ
+    theirs = {**mine, **{k: v for k, v in migrate_eval_clock(logged).items() if k not in budget}}
     if mine != theirs:
         raise ConfigError(f"{run_folder} holds the logs of another run with other settings: "
                           f"resume with --name to log into a new folder")

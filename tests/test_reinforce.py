@@ -184,3 +184,16 @@ def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
         assert terminated or truncated
         assert (info["score"], bool(truncated)) == (batch.scores[i], bool(batch.truncated[i]))
         assert not batch.mask[batch.lengths[i]:, i].any()
+
+
+def test_the_cut_short_tail_of_a_truncated_episode_is_left_out_and_crashes_are_kept_whole():
+    from flappy_pg.reinforce import complete_steps
+    from flappy_pg.rollout import Episodes
+    mask = np.zeros((6, 3), dtype=bool)
+    mask[:6, 0] = mask[:4, 1] = mask[:5, 2] = True
+    episodes = Episodes(np.zeros(3), np.array([6, 4, 5]), np.array([True, False, True]), mask=mask)
+    keep = complete_steps(episodes, tail=2)
+    assert keep[:, 0].tolist() == [True] * 4 + [False] * 2  # truncated: last 2 steps out
+    assert keep[:, 1].tolist() == [True] * 4 + [False] * 2  # crashed: all 4 steps kept
+    assert keep[:, 2].tolist() == [True] * 3 + [False] * 3
+    assert np.array_equal(complete_steps(episodes, tail=0), mask)
