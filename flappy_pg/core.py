@@ -6,8 +6,10 @@ in one array step, `GameBatch`), so both drivers run the very same physics.
 
 A game's state is small: the bird's top `y` and vertical speed `vel`, the frame count `t` (pipes
 scroll at a constant speed, so every pipe's position follows from `t`), the `score`, and a 64-bit
-`key` drawn from the game's random generator at reset; pipe `i`'s gap height is a hash of
-(`key`, `i`), so a game is deterministic for a seed and any pipe can be looked up at any time.
+pipe `key`; pipe `i`'s gap height is a hash of (`key`, `i`), so a game is deterministic for a seed
+and any pipe can be looked up at any time. A game's episodes draw their keys from one 64-bit
+`stream` (drawn from its random generator when seeded): episode `e` plays `episode_key(stream, e)`,
+so a batch of games restarts with no Python loop over generators.
 
 Order of one frame: the action (a flap sets the speed, else gravity), the bird moves (never below
 the ground), pipes scroll, then the crash test on the new positions (exactly what is drawn), then
@@ -37,9 +39,24 @@ class ScalarOps:
         return if_true if condition else if_false
 
 
+#: Between the keys of a game's consecutive episodes. `gap_top` hashes key + (i + 1) * golden,
+#: so episode e's pipe i hashes stream + golden * (e * 2**32 + i + 1): distinct for every
+#: (episode, pipe) below 2**32 each, as multiplying by the odd golden constant is a bijection.
+EPISODE_STRIDE = (0x9E3779B97F4A7C15 << 32) & _MASK64
+
+
 def draw_key(rng: np.random.Generator) -> int:
-    """One game's pipe-height key, drawn from its generator (the only random draw per episode)."""
+    """A 64-bit key (a game's stream) from its generator: its only random draw."""
     return rng.bit_generator.random_raw()
+
+
+def episode_key(stream, episode):
+    """Pipe key of episode `episode` (0, 1, ...) of the game with this stream: Python ints, or
+    uint64 arrays. Episode 0 plays the stream itself."""
+    if isinstance(stream, np.ndarray):
+        with np.errstate(over="ignore"):
+            return stream + episode.astype(np.uint64) * np.uint64(EPISODE_STRIDE)
+    return (stream + episode * EPISODE_STRIDE) & _MASK64
 
 
 def _mix64(z: np.ndarray) -> np.ndarray:
@@ -71,6 +88,9 @@ class Physics:
         self.gap_min = c.gap_top_min
         self.gap_choices = c.gap_top_max - c.gap_top_min + 1
         self.pipe_offset = c.bird_x - c.pipe_width - c.first_pipe_x
+        self.gap_below = c.pipe_gap - c.bird_height  # the bird's top may lie this far below a gap's top
+        self.column_x = c.bird_x + c.bird_width  # a pipe left of this overlaps the bird's columns
+        self.switch_x = c.bird_x - c.pipe_width  # a pipe at or left of this is behind the bird
         # Counted in half pixels so that odd sprite widths stay whole numbers.
         self.pass_offset2 = 2 * c.bird_x + c.bird_width - 2 * c.first_pipe_x - c.pipe_width
 
@@ -79,7 +99,7 @@ class Physics:
         c = self.config
         falling = vel + c.gravity * (vel < c.max_fall_speed)
         vel = self.ops.where(flap & (y > c.flap_ceiling), c.flap_speed, falling)
-        return y + self.ops.minimum(vel, self.lowest_y - y), vel
+        return self.ops.minimum(y + vel, self.lowest_y), vel
 
     def pipe_x(self, t, index):
         """Left edge of pipe `index` at frame `t`."""
@@ -99,7 +119,11 @@ class Physics:
 
     def gap_top(self, key, index):
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
-        For arrays, `key` and `index` must be uint64."""
+        For arrays, `key` and `index` must be uint64 (which wraps, so no masking is needed)."""
+        if isinstance(key, np.ndarray):
+            with np.errstate(over="ignore"):
+                z = _mix64(key + (index + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))
+            return self.gap_min + (z % np.uint64(self.gap_choices)).astype(np.int64)
         z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
@@ -108,10 +132,9 @@ class Physics:
 
     def crashed(self, y, t, next_index, next_gap):
         """The bird's box touches the ground or overlaps the next pipe outside its gap."""
-        c = self.config
         # `next_index` already guarantees the pipe's right edge is right of the bird's left edge.
-        in_column = self.pipe_x(t, next_index) < c.bird_x + c.bird_width
-        outside_gap = (y < next_gap) | (y + c.bird_height > next_gap + c.pipe_gap)
+        in_column = self.pipe_x(t, next_index) < self.column_x
+        outside_gap = (y < next_gap) | (y > next_gap + self.gap_below)
         return (y >= self.ground_crash_y) | (in_column & outside_gap)
 
 
@@ -148,7 +171,16 @@ class SingleGame:
 
 
 class GameBatch:
-    """N games in numpy arrays, advanced together by one `step`."""
+    """N games in numpy arrays, advanced together by one `step`.
+
+    The step applies `Physics`' rules in place, with as few array operations as it can: besides
+    the state, each game carries the next pipe's left edge `pipe_x` (= `Physics.pipe_x(t,
+    next_index)`) and `to_pass`, the distance in half pixels from the bird's centre to the centre
+    of pipe `score`, both moved by the pipe speed each frame instead of recomputed from `t`. The
+    integers are the same; tests hold the batch to `SingleGame` frame by frame."""
+
+    STATE = ("key", "y", "vel", "t", "score", "crashed", "next_index", "next_gap", "after_gap")
+    TRACKED = ("pipe_x", "to_pass")
 
     def __init__(self, physics: Physics, num_games: int):
         self.physics = physics
@@ -162,13 +194,15 @@ class GameBatch:
         self.next_index = np.zeros(n, dtype=np.int64)
         self.next_gap = np.zeros(n, dtype=np.int64)
         self.after_gap = np.zeros(n, dtype=np.int64)
-
-    STATE = ("key", "y", "vel", "t", "score", "crashed", "next_index", "next_gap", "after_gap")
+        self.pipe_x = np.zeros(n, dtype=np.int64)
+        self.to_pass = np.zeros(n, dtype=np.int64)
+        self._scratch = np.zeros((2, n), dtype=bool)
+        self._limit = np.zeros(n)
 
     def select(self, rows: np.ndarray) -> "GameBatch":
         """A new batch holding copies of the games `rows` (an index may repeat)."""
         chosen = GameBatch(self.physics, len(rows))
-        for name in self.STATE:
+        for name in self.STATE + self.TRACKED:
             setattr(chosen, name, getattr(self, name)[rows].copy())
         return chosen
 
@@ -178,7 +212,7 @@ class GameBatch:
 
     def reset(self, games: np.ndarray, keys: np.ndarray) -> None:
         """Start new games in the slots `games` (indices) with pipe keys `keys`."""
-        c = self.physics.config
+        p, c = self.physics, self.physics.config
         self.key[games] = keys
         self.y[games] = c.bird_start_y
         self.vel[games] = c.flap_speed
@@ -186,24 +220,45 @@ class GameBatch:
         self.score[games] = 0
         self.crashed[games] = False
         self.next_index[games] = 0
+        self.pipe_x[games] = c.first_pipe_x
+        self.to_pass[games] = -p.pass_offset2
         n = len(games)  # pipes 0 and 1 of every game, hashed in one call
-        gaps = self.physics.gap_top(np.tile(keys.astype(np.uint64), 2),
-                                    np.repeat(np.array([0, 1], dtype=np.uint64), n))
+        gaps = p.gap_top(np.tile(np.asarray(keys, dtype=np.uint64), 2),
+                         np.repeat(np.array([0, 1], dtype=np.uint64), n))
         self.next_gap[games], self.after_gap[games] = gaps[:n], gaps[n:]
 
     def step(self, flap: np.ndarray) -> np.ndarray:
-        """Advance every game one frame; returns which games passed a pipe in it."""
-        p = self.physics
-        self.y, self.vel = p.move_bird(self.y, self.vel, flap)
+        """Advance every game one frame; returns which games passed a pipe in it (a new array;
+        the state arrays, `crashed` included, are updated in place)."""
+        p, c = self.physics, self.physics.config
+        y, vel, crashed = self.y, self.vel, self.crashed
+        can_flap, falling = self._scratch
+        np.greater(y, c.flap_ceiling, out=can_flap)
+        can_flap &= flap
+        np.less(vel, c.max_fall_speed, out=falling)
+        np.add(vel, c.gravity, out=vel, where=falling)
+        np.copyto(vel, c.flap_speed, where=can_flap)
+        y += vel
+        np.minimum(y, p.lowest_y, out=y)
         self.t += 1
-        k = p.next_pipe(self.t)
-        moved_on = np.flatnonzero(k != self.next_index)
-        if moved_on.size:  # the pipe after becomes the next one (k grows by 1 at most)
-            self.next_index[moved_on] = k[moved_on]
+        self.pipe_x -= c.pipe_speed
+        moved_on = np.flatnonzero(self.pipe_x <= p.switch_x)
+        if moved_on.size:  # the pipe after becomes the next one (one at most per frame)
+            self.pipe_x[moved_on] += c.pipe_spacing
+            k = self.next_index[moved_on] + 1
+            self.next_index[moved_on] = k
             self.next_gap[moved_on] = self.after_gap[moved_on]
-            self.after_gap[moved_on] = self.physics.gap_top(
-                self.key[moved_on], k[moved_on].astype(np.uint64) + 1)
-        self.crashed = p.crashed(self.y, self.t, k, self.next_gap)
-        passed = (p.pipes_passed(self.t) > self.score) & ~self.crashed
+            self.after_gap[moved_on] = p.gap_top(self.key[moved_on], k.astype(np.uint64) + 1)
+        # Physics.crashed: outside the gap while in the pipe's columns, or on the ground.
+        np.less(y, self.next_gap, out=crashed)
+        np.add(self.next_gap, p.gap_below, out=self._limit)
+        crashed |= np.greater(y, self._limit, out=falling)
+        crashed &= np.less(self.pipe_x, p.column_x, out=falling)
+        crashed |= np.greater_equal(y, p.ground_crash_y, out=falling)
+        # Physics.pipes_passed: pipe `score` counts once the bird's centre reaches its centre.
+        self.to_pass -= 2 * c.pipe_speed
+        passed = self.to_pass <= 0
+        passed &= ~crashed
         self.score += passed
+        np.add(self.to_pass, 2 * c.pipe_spacing, out=self.to_pass, where=passed)
         return passed

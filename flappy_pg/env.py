@@ -1,10 +1,13 @@
 """`flappy_pg/FlappyBird-v0`: one game of Flappy Bird as a Gymnasium environment.
 
-Actions: `Discrete(2)`, 0 = do nothing, 1 = flap. Observation: the 8 normalized float32 features
-of `flappy_pg.observation`. Reward (`RewardConfig`): +0.1 per frame alive, +1 per pipe passed,
+Actions: `Discrete(2)`, 0 = do nothing, 1 = flap. Observation (`obs_type`): the 8 normalized
+float32 features of `flappy_pg.observation` ("features", the default), or a 64 x 36 grayscale uint8
+frame of `flappy_pg.pixels` ("pixels"). Reward (`RewardConfig`): +0.1 per frame alive, +1 per pipe passed,
 -1 on the crash frame instead. The episode terminates when the bird crashes; it is truncated
 (never terminated) by the registered step limit or by `max_score` pipes. `info["score"]` is the
-number of pipes passed. All randomness comes from `self.np_random`.
+number of pipes passed. All randomness comes from `self.np_random`: when it is new (seeded),
+one draw gives the game's key stream, and episode e after that plays `episode_key(stream, e)`,
+as each game of the vector env does.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig
-from flappy_pg.core import Physics, ScalarOps, SingleGame, draw_key
+from flappy_pg.core import Physics, ScalarOps, SingleGame, draw_key, episode_key
 from flappy_pg.observation import Features, bounds
 
 _ACTIONS = {0: False, 1: True}
@@ -39,6 +42,21 @@ def check_max_score(max_score: int | None) -> int | None:
     return max_score
 
 
+OBS_TYPES = ("features", "pixels")
+
+
+def observation_setup(obs_type: str, config: GameConfig, ops):
+    """The observation space of one game and the object that draws observations."""
+    if obs_type == "features":
+        low, high = bounds(config)
+        return gym.spaces.Box(low, high, dtype=np.float32), Features(config, ops)
+    if obs_type == "pixels":
+        from flappy_pg.pixels import PixelFrames
+        frames = PixelFrames(config)
+        return gym.spaces.Box(0, 255, frames.shape, dtype=np.uint8), frames
+    raise ConfigError(f"obs_type must be one of {', '.join(OBS_TYPES)}, got {obs_type!r}")
+
+
 def flap_of(action) -> bool:
     """The flap flag for an action, or a clear error for anything outside {0, 1}."""
     if isinstance(action, np.ndarray) and action.shape == () and action.dtype.kind in "iu":
@@ -55,7 +73,8 @@ class FlappyBirdEnv(gym.Env):
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 30}
 
     def __init__(self, render_mode: str | None = None, config: GameConfig | dict | None = None,
-                 rewards: RewardConfig | dict | None = None, max_score: int | None = None):
+                 rewards: RewardConfig | dict | None = None, max_score: int | None = None,
+                 obs_type: str = "features"):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(f"render_mode must be one of {self.metadata['render_modes']} or None, "
                               f"got {render_mode!r}")
@@ -66,22 +85,29 @@ class FlappyBirdEnv(gym.Env):
         self._alive, self._pipe, self._death = (float(self.rewards.alive), float(self.rewards.pipe),
                                                 float(self.rewards.death))
         self.physics = Physics(self.config, ScalarOps)
-        self._features = Features(self.config, ScalarOps)
+        self.obs_type = obs_type
+        self.observation_space, self._observer = observation_setup(obs_type, self.config, ScalarOps)
         self.game = SingleGame(self.physics)
         self.action_space = gym.spaces.Discrete(2)
-        low, high = bounds(self.config)
-        self.observation_space = gym.spaces.Box(low, high, dtype=np.float32)
         self._done = True
         self._renderer = None
+        self._stream_source = None  # the generator the stream was drawn from
+        self._stream = self._episode = 0
 
     def _observation(self) -> np.ndarray:
         g = self.game
-        return np.array(self._features(g.y, g.vel, g.t, g.next_index, g.next_gap,
-                                 g.after_gap), dtype=np.float32)
+        if self.obs_type == "pixels":
+            return self._observer.of_game(g)
+        return np.array(self._observer(g.y, g.vel, g.t, g.next_index, g.next_gap, g.after_gap),
+                        dtype=np.float32)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
-        self.game.reset(draw_key(self.np_random))
+        if self.np_random is not self._stream_source:  # seeded, or a generator set by the user
+            self._stream_source, self._stream, self._episode = self.np_random, draw_key(self.np_random), 0
+        else:
+            self._episode += 1
+        self.game.reset(episode_key(self._stream, self._episode))
         self._done = False
         if self.render_mode == "human":
             self.render()

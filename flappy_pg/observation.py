@@ -38,11 +38,16 @@ class Features:
         self.dx_offset = c.pipe_width - c.bird_x
         self.unseen_gap = (c.gap_top_min + c.gap_top_max) / 2
         self.gap_below = c.pipe_gap - c.bird_height
+        self._buffer = self._scratch = None  # of_batch's, sized to the last batch
 
     def __call__(self, y, vel, t, next_index, next_gap, after_gap) -> tuple:
+        x1 = self.first_pipe_x + next_index * self.spacing - t * self.speed
+        return self.at(y, vel, x1, next_gap, after_gap)
+
+    def at(self, y, vel, x1, next_gap, after_gap) -> tuple:
+        """The features with the next pipe's left edge `x1` given."""
         inv_w, inv_h, width, unseen = self.inv_width, self.inv_height, self.width, self.unseen_gap
         minimum, where = self.ops.minimum, self.ops.where
-        x1 = self.first_pipe_x + next_index * self.spacing - t * self.speed
         x2 = x1 + self.spacing
         gap1, gap2 = where(x1 > width, unseen, next_gap), where(x2 > width, unseen, after_gap)
         x1, x2 = minimum(x1, width), minimum(x2, width)
@@ -53,9 +58,28 @@ class Features:
                 (x2 + self.dx_offset) * inv_w, top2, top2 + below)
 
     def of_batch(self, games) -> np.ndarray:
-        """The N x 8 float32 observations of a `GameBatch` (numpy ops)."""
-        return np.stack(self(games.y, games.vel, games.t, games.next_index, games.next_gap,
-                             games.after_gap), axis=1, dtype=np.float32)
+        """The N x 8 float32 observations of a `GameBatch`: the arithmetic of `at`, operation
+        for operation (so the values are identical), done in place in a reused buffer."""
+        n = games.num_games
+        if self._buffer is None or self._buffer.shape[1] != n:
+            self._buffer = np.empty((8, n))
+            self._scratch = (np.empty(n, dtype=np.int64), np.empty(n, dtype=bool))
+        out, (x, unseen) = self._buffer, self._scratch
+        np.multiply(games.y, self.inv_height, out=out[0])
+        np.multiply(games.vel, self.inv_fall, out=out[1])
+        np.copyto(x, games.pipe_x)
+        for rows, gap in ((out[2:5], games.next_gap), (out[5:8], games.after_gap)):
+            dx, top, bottom = rows
+            np.greater(x, self.width, out=unseen)
+            np.subtract(gap, games.y, out=top)
+            np.subtract(self.unseen_gap, games.y, out=top, where=unseen)
+            top *= self.inv_height
+            np.add(top, self.gap_below * self.inv_height, out=bottom)
+            np.minimum(x, self.width, out=dx, casting="unsafe")
+            dx += self.dx_offset
+            dx *= self.inv_width
+            x += self.spacing
+        return out.T.astype(np.float32, order="C")
 
 
 def bounds(config: GameConfig) -> tuple[np.ndarray, np.ndarray]:

@@ -1,9 +1,10 @@
 """`flappy_pg/FlappyBird-v0` natively vectorized: N games advanced by one numpy step.
 
 Created by `gymnasium.make_vec("flappy_pg/FlappyBird-v0", num_envs=N, vectorization_mode="vector_entry_point")`
-or directly. Same spaces, reward and episode end as `FlappyBirdEnv`; game `i` has its own random
+or directly. Same spaces (`obs_type` "features" or "pixels"), reward and episode end as `FlappyBirdEnv`; game `i` has its own random
 generator (seeded `seed + i`), so for the same seeds it produces exactly the trajectories of N
-single envs. Autoreset follows Gymnasium's `NEXT_STEP` mode: the step after a game's episode ends
+single envs (each game's episodes play keys from one stream drawn when it is seeded, see
+`flappy_pg.core.episode_key`, so restarts need no Python loop). Autoreset follows Gymnasium's `NEXT_STEP` mode: the step after a game's episode ends
 resets it (reward 0, not done, its action ignored); a trainer must skip that step.
 `info["score"]` holds every game's pipes passed. Like Gymnasium's own `CartPoleVectorEnv`, the env
 leaves `info["episode"]` to the standard `gymnasium.wrappers.vector.RecordEpisodeStatistics`.
@@ -20,9 +21,8 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from flappy_pg.config import ConfigError, GameConfig, RewardConfig
-from flappy_pg.core import GameBatch, Physics, draw_key
-from flappy_pg.env import as_game_config, as_reward_config, check_max_score
-from flappy_pg.observation import Features, bounds
+from flappy_pg.core import GameBatch, Physics, draw_key, episode_key
+from flappy_pg.env import as_game_config, as_reward_config, check_max_score, observation_setup
 
 
 class FlappyBirdVectorEnv(VectorEnv):
@@ -33,7 +33,8 @@ class FlappyBirdVectorEnv(VectorEnv):
 
     def __init__(self, num_envs: int = 1, render_mode: str | None = None,
                  config: GameConfig | dict | None = None, rewards: RewardConfig | dict | None = None,
-                 max_score: int | None = None, max_episode_steps: int | None = None):
+                 max_score: int | None = None, max_episode_steps: int | None = None,
+                 obs_type: str = "features"):
         if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ConfigError(f"num_envs must be a positive whole number, got {num_envs!r}")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
@@ -49,27 +50,31 @@ class FlappyBirdVectorEnv(VectorEnv):
         self.max_score = check_max_score(max_score)
         self.max_episode_steps = max_episode_steps
         self.physics = Physics(self.config)
-        self._features = Features(self.config)
+        self.obs_type = obs_type
+        self.single_observation_space, self._observer = observation_setup(obs_type, self.config, np)
         self.games = GameBatch(self.physics, self.num_envs)
 
         self.single_action_space = gym.spaces.Discrete(2)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        low, high = bounds(self.config)
-        self.single_observation_space = gym.spaces.Box(low, high, dtype=np.float32)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
 
-        self.game_rngs = [seeding.np_random()[0] for _ in range(self.num_envs)]  # one per game
+        # Each game's key stream and episode count; unseeded streams are random.
+        self.streams = seeding.np_random()[0].integers(0, 2**64, self.num_envs, dtype=np.uint64,
+                                                       endpoint=False)
+        self.episodes = np.full(self.num_envs, -1, dtype=np.int64)
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
+        # The reward of a frame alive, by whether it passed a pipe (a crash overrides it).
+        self._pipe_rewards = np.array([self.rewards.alive, self.rewards.alive + self.rewards.pipe])
         self._every_game = np.ones(self.num_envs, dtype=bool)
         self._started = False
         self._renderer = None
 
     def _start_games(self, games: np.ndarray) -> None:
-        keys = np.array([draw_key(self.game_rngs[i]) for i in games], dtype=np.uint64)
-        self.games.reset(games, keys)
+        self.episodes[games] += 1
+        self.games.reset(games, episode_key(self.streams[games], self.episodes[games]))
 
     def _observations(self) -> np.ndarray:
-        return self._features.of_batch(self.games)
+        return self._observer.of_batch(self.games)
 
     def reset(self, *, seed: int | list[int | None] | None = None,
               options: dict[str, Any] | None = None):
@@ -90,8 +95,9 @@ class FlappyBirdVectorEnv(VectorEnv):
                                  f"({self.num_envs},)")
         games = np.flatnonzero(mask)
         for i in games:
-            if seed[i] is not None:
-                self.game_rngs[i] = seeding.np_random(seed[i])[0]
+            if seed[i] is not None:  # a new stream, whose episode 0 starts now
+                self.streams[i] = draw_key(seeding.np_random(seed[i])[0])
+                self.episodes[i] = -1
         self._start_games(games)
         self._autoreset[games] = False
         self._started = True
@@ -102,21 +108,21 @@ class FlappyBirdVectorEnv(VectorEnv):
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before step()")
         actions = np.asarray(actions)
-        flap = actions.astype(bool)
         if actions.shape != (self.num_envs,) or actions.dtype.kind not in "iub" or \
-                (flap != actions).any():  # anything but 0 and 1 differs from its truth value
+                actions.min() < 0 or actions.max() > 1:
             raise gym.error.InvalidAction(
                 f"actions must be {self.num_envs} whole numbers, each 0 (do nothing) or 1 (flap)")
         games = self.games
-        passed = games.step(flap)
+        passed = games.step(actions.astype(bool))
         terminated = games.crashed.copy()
-        rewards = np.where(terminated, self.rewards.death,
-                           self.rewards.alive + self.rewards.pipe * passed)
-        truncated = np.zeros(self.num_envs, dtype=bool)
+        rewards = self._pipe_rewards[passed.view(np.uint8)]
+        np.copyto(rewards, self.rewards.death, where=terminated)
+        if self.max_score is not None:
+            truncated = games.score >= self.max_score
+        else:
+            truncated = np.zeros(self.num_envs, dtype=bool)
         if self.max_episode_steps is not None:
             truncated |= games.t >= self.max_episode_steps
-        if self.max_score is not None:
-            truncated |= games.score >= self.max_score
 
         restarting = np.flatnonzero(self._autoreset)
         if restarting.size:
@@ -124,7 +130,7 @@ class FlappyBirdVectorEnv(VectorEnv):
             rewards[restarting] = 0.0
             terminated[restarting] = False
             truncated[restarting] = False
-        self._autoreset = terminated | truncated
+        np.logical_or(terminated, truncated, out=self._autoreset)
         info: dict[str, Any] = {"score": games.score.copy(), "_score": self._every_game.copy()}
         return self._observations(), rewards, terminated, truncated, info
 
