@@ -48,9 +48,9 @@ def time_single_env(env: gym.Env, steps: int, seed: int = 0, render: bool = Fals
     return steps / (time.perf_counter() - start)
 
 
-def time_vector_env(num_envs: int, steps: int, seed: int = 0) -> float:
+def time_vector_env(num_envs: int, steps: int, seed: int = 0, obs_type: str = "features") -> float:
     """Env-steps per second of the vector env (num_envs games per step)."""
-    env = FlappyBirdVectorEnv(num_envs=num_envs)
+    env = FlappyBirdVectorEnv(num_envs=num_envs, obs_type=obs_type)
     rng = np.random.default_rng(seed)
     batches = max(1, steps // num_envs)
     actions = (rng.random((batches, num_envs)) < FLAP_PROBABILITY).astype(np.int64)
@@ -120,11 +120,21 @@ def run_env_benchmark(steps: int = 300_000, seed: int = 0, render_frames: int = 
     progress(f"timing gymnasium.make({ENV_ID!r}), one game ...")
     figures.append(Figure("flappy-pg, gymnasium.make, 1 game",
                           time_single_env(gym.make(ENV_ID), steps, seed)))
-    for n in (1, 64, 1024):
+    progress(f"timing gymnasium.make({ENV_ID!r}, obs_type='pixels'), one game ...")
+    figures.append(Figure("flappy-pg, gymnasium.make, 1 game, pixels",
+                          time_single_env(gym.make(ENV_ID, obs_type="pixels"), steps // 3, seed)))
+    for n in (1, 64, 1024, 4096):
         progress(f"timing the vector env, {n} games ...")
-        budget = steps if n == 1 else steps * 20
+        budget = steps if n == 1 else steps * 40
         figures.append(Figure(f"flappy-pg, vector env, {n} games", time_vector_env(n, budget, seed),
                               "env-steps/s"))
+        if n >= 1024:
+            progress(f"timing the bare numpy step (the yardstick), {n} games ...")
+            figures.append(Figure(f"bare numpy step, {n} games", time_bare_step(n, budget, seed),
+                                  "env-steps/s"))
+    progress("timing the vector env with pixel observations, 1024 games ...")
+    figures.append(Figure("flappy-pg, vector env, 1024 games, pixels",
+                          time_vector_env(1024, steps * 4, seed, obs_type="pixels"), "frames/s"))
     progress("timing rgb_array rendering ...")
     env = gym.make(ENV_ID, render_mode="rgb_array")
     figures.append(Figure("flappy-pg, rgb_array, step + render",
@@ -150,7 +160,9 @@ def ratios(figures: list[Figure]) -> list[str]:
     by_name = {f.name: f.rate for f in figures}
     pairs = [("flappy-pg, gymnasium.make, 1 game", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
              ("flappy-pg, rgb_array, step + render", "flappy-bird-gymnasium, rgb_array, step + render"),
-             ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game")]
+             ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
+             ("flappy-pg, vector env, 1024 games", "bare numpy step, 1024 games"),
+             ("flappy-pg, vector env, 4096 games", "bare numpy step, 4096 games")]
     return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.1f}x"
             for ours, theirs in pairs if ours in by_name and theirs in by_name]
 
