@@ -180,30 +180,36 @@ class GameBatch:
     integers are the same; tests hold the batch to `SingleGame` frame by frame."""
 
     STATE = ("key", "y", "vel", "t", "score", "crashed", "next_index", "next_gap", "after_gap")
-    TRACKED = ("pipe_x", "to_pass")
+    # The whole-number state lives in the rows of one array (the first three move every frame),
+    # so that a restart or a frame's scroll is one array operation instead of several.
+    INT_ROWS = ("t", "pipe_x", "to_pass", "score", "next_index", "next_gap", "after_gap")
 
     def __init__(self, physics: Physics, num_games: int):
+        p, c = physics, physics.config
         self.physics = physics
         self.num_games = n = num_games
         self.key = np.zeros(n, dtype=np.uint64)
-        self.y = np.zeros(n)
-        self.vel = np.zeros(n)
-        self.t = np.zeros(n, dtype=np.int64)
-        self.score = np.zeros(n, dtype=np.int64)
         self.crashed = np.zeros(n, dtype=bool)
-        self.next_index = np.zeros(n, dtype=np.int64)
-        self.next_gap = np.zeros(n, dtype=np.int64)
-        self.after_gap = np.zeros(n, dtype=np.int64)
-        self.pipe_x = np.zeros(n, dtype=np.int64)
-        self.to_pass = np.zeros(n, dtype=np.int64)
+        self._ints = np.zeros((len(self.INT_ROWS), n), dtype=np.int64)
+        self._floats = np.zeros((2, n))  # y, vel
+        self._bind()
         self._scratch = np.zeros((2, n), dtype=bool)
         self._limit = np.zeros(n)
+        self._scroll = np.array([[1], [-c.pipe_speed], [-2 * c.pipe_speed]])
+        self._start_ints = np.array([[0], [c.first_pipe_x], [-p.pass_offset2], [0], [0]])
+        self._start_floats = np.array([[c.bird_start_y], [c.flap_speed]])
+
+    def _bind(self) -> None:
+        (self.t, self.pipe_x, self.to_pass, self.score, self.next_index, self.next_gap,
+         self.after_gap) = self._ints
+        self.y, self.vel = self._floats
 
     def select(self, rows: np.ndarray) -> "GameBatch":
         """A new batch holding copies of the games `rows` (an index may repeat)."""
         chosen = GameBatch(self.physics, len(rows))
-        for name in self.STATE + self.TRACKED:
-            setattr(chosen, name, getattr(self, name)[rows].copy())
+        chosen.key, chosen.crashed = self.key[rows], self.crashed[rows]
+        chosen._ints, chosen._floats = self._ints[:, rows], self._floats[:, rows]
+        chosen._bind()
         return chosen
 
     def game(self, index: int) -> SimpleNamespace:
@@ -212,20 +218,14 @@ class GameBatch:
 
     def reset(self, games: np.ndarray, keys: np.ndarray) -> None:
         """Start new games in the slots `games` (indices) with pipe keys `keys`."""
-        p, c = self.physics, self.physics.config
+        keys = np.asarray(keys, dtype=np.uint64)
         self.key[games] = keys
-        self.y[games] = c.bird_start_y
-        self.vel[games] = c.flap_speed
-        self.t[games] = 0
-        self.score[games] = 0
         self.crashed[games] = False
-        self.next_index[games] = 0
-        self.pipe_x[games] = c.first_pipe_x
-        self.to_pass[games] = -p.pass_offset2
+        self._floats[:, games] = self._start_floats
+        self._ints[:5, games] = self._start_ints  # t, pipe_x, to_pass, score, next_index
         n = len(games)  # pipes 0 and 1 of every game, hashed in one call
-        gaps = p.gap_top(np.tile(np.asarray(keys, dtype=np.uint64), 2),
-                         np.repeat(np.array([0, 1], dtype=np.uint64), n))
-        self.next_gap[games], self.after_gap[games] = gaps[:n], gaps[n:]
+        gaps = self.physics.gap_top(np.tile(keys, 2), np.repeat(np.array([0, 1], dtype=np.uint64), n))
+        self._ints[5:, games] = gaps.reshape(2, n)
 
     def step(self, flap: np.ndarray) -> np.ndarray:
         """Advance every game one frame; returns which games passed a pipe in it (a new array;
@@ -240,8 +240,7 @@ class GameBatch:
         np.copyto(vel, c.flap_speed, where=can_flap)
         y += vel
         np.minimum(y, p.lowest_y, out=y)
-        self.t += 1
-        self.pipe_x -= c.pipe_speed
+        self._ints[:3] += self._scroll  # t, pipe_x, to_pass
         moved_on = np.flatnonzero(self.pipe_x <= p.switch_x)
         if moved_on.size:  # the pipe after becomes the next one (one at most per frame)
             self.pipe_x[moved_on] += c.pipe_spacing
@@ -256,7 +255,6 @@ class GameBatch:
         crashed &= np.less(self.pipe_x, p.column_x, out=falling)
         crashed |= np.greater_equal(y, p.ground_crash_y, out=falling)
         # Physics.pipes_passed: pipe `score` counts once the bird's centre reaches its centre.
-        self.to_pass -= 2 * c.pipe_speed
         passed = self.to_pass <= 0
         passed &= ~crashed
         self.score += passed

@@ -109,22 +109,29 @@ def test_pipe_heights_are_in_range_and_depend_on_the_key():
     assert gaps[:20] != [physics.gap_top(8, i) for i in range(20)]
 
 
-def test_batch_runs_the_same_physics_as_single_games():
-    keys = [11, 22, 33, 44, 55]
-    batch = GameBatch(Physics(DEFAULT), len(keys))
+@pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_gap=160),
+                                    GameConfig(gravity=0.37, flap_speed=-6.3, pipe_gap=150),
+                                    GameConfig(bird_width=60, pipe_width=30, pipe_speed=7,
+                                               pipe_spacing=110, pipe_gap=140)])
+def test_batch_runs_the_same_physics_as_single_games(config):
+    keys = list(range(11, 200, 11))
+    batch = GameBatch(Physics(config), len(keys))
     batch.reset(np.arange(len(keys)), np.array(keys, dtype=np.uint64))
-    games = [single(key=k) for k in keys]
+    games = [single(config, key=k) for k in keys]
     rng = np.random.default_rng(0)
-    for _ in range(150):
-        flaps = rng.random(len(keys)) < 0.1
+    for _ in range(600):
+        flaps = (batch.y + config.bird_height > batch.next_gap + 0.7 * config.pipe_gap) | \
+            (rng.random(len(keys)) < 0.03)
         passed = batch.step(flaps)
         for i, game in enumerate(games):
             if game.crashed:
                 continue
             assert game.step(bool(flaps[i])) == passed[i]
-            assert (game.y, game.vel, game.t, game.score, game.crashed, game.next_gap) == (
+            assert (game.y, game.vel, game.t, game.score, game.crashed, game.next_index,
+                    game.next_gap, game.after_gap) == (
                 batch.y[i], batch.vel[i], batch.t[i], batch.score[i], batch.crashed[i],
-                batch.next_gap[i])
+                batch.next_index[i], batch.next_gap[i], batch.after_gap[i])
+    assert batch.score.max() >= 3  # pipes were passed, not just crashed into
 
 
 @pytest.mark.parametrize("change", [{"pipe_gap": 0}, {"pipe_gap": 400}, {"pipe_speed": 2.5},
