@@ -59,11 +59,18 @@ def episode_key(stream, episode):
     return (stream + episode * EPISODE_STRIDE) & _MASK64
 
 
+_U30, _U27, _U31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_MUL1, _MUL2, _GOLDEN = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
+
+
 def _mix64(z: np.ndarray) -> np.ndarray:
-    """splitmix64's finalizer on uint64 arrays (wrapping arithmetic)."""
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    """splitmix64's finalizer on uint64 arrays (wrapping arithmetic), in place on `z`."""
+    z ^= z >> _U30
+    z *= _MUL1
+    z ^= z >> _U27
+    z *= _MUL2
+    z ^= z >> _U31
+    return z
 
 
 def episode_keys(seed: int, round_index: int, games: int) -> np.ndarray:
@@ -87,6 +94,7 @@ class Physics:
         self.ground_crash_y = c.ground_y - 1 - c.bird_height  # the bird's top at which it crashes
         self.gap_min = c.gap_top_min
         self.gap_choices = c.gap_top_max - c.gap_top_min + 1
+        self._choices = np.uint64(self.gap_choices)
         self.pipe_offset = c.bird_x - c.pipe_width - c.first_pipe_x
         self.gap_below = c.pipe_gap - c.bird_height  # the bird's top may lie this far below a gap's top
         self.column_x = c.bird_x + c.bird_width  # a pipe left of this overlaps the bird's columns
@@ -121,9 +129,12 @@ class Physics:
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
         For arrays, `key` and `index` must be uint64 (which wraps, so no masking is needed)."""
         if isinstance(key, np.ndarray):
-            with np.errstate(over="ignore"):
-                z = _mix64(key + (index + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))
-            return self.gap_min + (z % np.uint64(self.gap_choices)).astype(np.int64)
+            z = index + np.uint64(1)
+            z *= _GOLDEN
+            z += key
+            z = _mix64(z)
+            z %= self._choices
+            return z.astype(np.int64) + self.gap_min
         z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
@@ -180,8 +191,8 @@ class GameBatch:
     integers are the same; tests hold the batch to `SingleGame` frame by frame."""
 
     STATE = ("key", "y", "vel", "t", "score", "crashed", "next_index", "next_gap", "after_gap")
-    # The whole-number state lives in the rows of one array (the first three move every frame),
-    # so that a restart or a frame's scroll is one array operation instead of several.
+    # The whole-number state lives in the rows of one array, so that a restart is one array
+    # operation instead of several.
     INT_ROWS = ("t", "pipe_x", "to_pass", "score", "next_index", "next_gap", "after_gap")
 
     def __init__(self, physics: Physics, num_games: int):
@@ -195,9 +206,13 @@ class GameBatch:
         self._bind()
         self._scratch = np.zeros((2, n), dtype=bool)
         self._limit = np.zeros(n)
-        self._scroll = np.array([[1], [-c.pipe_speed], [-2 * c.pipe_speed]])
         self._start_ints = np.array([[0], [c.first_pipe_x], [-p.pass_offset2], [0], [0]])
         self._start_floats = np.array([[c.bird_start_y], [c.flap_speed]])
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """2 x N view: the next pipe's gap top and the one after it."""
+        return self._ints[5:]
 
     def _bind(self) -> None:
         (self.t, self.pipe_x, self.to_pass, self.score, self.next_index, self.next_gap,
@@ -236,18 +251,20 @@ class GameBatch:
         np.greater(y, c.flap_ceiling, out=can_flap)
         can_flap &= flap
         np.less(vel, c.max_fall_speed, out=falling)
-        np.add(vel, c.gravity, out=vel, where=falling)
+        vel += np.multiply(falling, c.gravity, out=self._limit)
         np.copyto(vel, c.flap_speed, where=can_flap)
         y += vel
         np.minimum(y, p.lowest_y, out=y)
-        self._ints[:3] += self._scroll  # t, pipe_x, to_pass
+        self.t += 1
+        self.pipe_x -= c.pipe_speed
+        self.to_pass -= 2 * c.pipe_speed
         moved_on = np.flatnonzero(self.pipe_x <= p.switch_x)
         if moved_on.size:  # the pipe after becomes the next one (one at most per frame)
             self.pipe_x[moved_on] += c.pipe_spacing
-            k = self.next_index[moved_on] + 1
-            self.next_index[moved_on] = k
+            self.next_index[moved_on] += 1
             self.next_gap[moved_on] = self.after_gap[moved_on]
-            self.after_gap[moved_on] = p.gap_top(self.key[moved_on], k.astype(np.uint64) + 1)
+            self.after_gap[moved_on] = p.gap_top(self.key[moved_on],
+                                                 self.next_index[moved_on].astype(np.uint64) + 1)
         # Physics.crashed: outside the gap while in the pipe's columns, or on the ground.
         np.less(y, self.next_gap, out=crashed)
         np.add(self.next_gap, p.gap_below, out=self._limit)
