@@ -59,7 +59,7 @@ def episode_key(stream, episode):
     return (stream + episode * EPISODE_STRIDE) & _MASK64
 
 
-_U30, _U27, _U31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_ONE, _U30, _U27, _U31 = np.uint64(1), np.uint64(30), np.uint64(27), np.uint64(31)
 _MUL1, _MUL2, _GOLDEN = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -129,10 +129,7 @@ class Physics:
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
         For arrays, `key` and `index` must be uint64 (which wraps, so no masking is needed)."""
         if isinstance(key, np.ndarray):
-            z = index + np.uint64(1)
-            z *= _GOLDEN
-            z += key
-            z = _mix64(z)
+            z = _mix64((index + _ONE) * _GOLDEN + key)  # shapes broadcast
             z %= self._choices
             return z.astype(np.int64) + self.gap_min
         z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
@@ -208,6 +205,7 @@ class GameBatch:
         self._limit = np.zeros(n)
         self._start_ints = np.array([[0], [c.first_pipe_x], [-p.pass_offset2], [0], [0]])
         self._start_floats = np.array([[c.bird_start_y], [c.flap_speed]])
+        self._first_pipes = np.array([[0], [1]], dtype=np.uint64)
 
     @property
     def gaps(self) -> np.ndarray:
@@ -238,9 +236,7 @@ class GameBatch:
         self.crashed[games] = False
         self._floats[:, games] = self._start_floats
         self._ints[:5, games] = self._start_ints  # t, pipe_x, to_pass, score, next_index
-        n = len(games)  # pipes 0 and 1 of every game, hashed in one call
-        gaps = self.physics.gap_top(np.tile(keys, 2), np.repeat(np.array([0, 1], dtype=np.uint64), n))
-        self._ints[5:, games] = gaps.reshape(2, n)
+        self._ints[5:, games] = self.physics.gap_top(keys, self._first_pipes)  # pipes 0 and 1
 
     def step(self, flap: np.ndarray) -> np.ndarray:
         """Advance every game one frame; returns which games passed a pipe in it (a new array;

@@ -63,8 +63,7 @@ class FlappyBirdVectorEnv(VectorEnv):
                                                        endpoint=False)
         self.episodes = np.full(self.num_envs, -1, dtype=np.int64)
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
-        # The reward of a frame alive, by whether it passed a pipe (a crash overrides it).
-        self._pipe_rewards = np.array([self.rewards.alive, self.rewards.alive + self.rewards.pipe])
+        self._pipe_reward = self.rewards.alive + self.rewards.pipe  # a frame alive that passed a pipe
         self._every_game = np.ones(self.num_envs, dtype=bool)
         self._started = False
         self._renderer = None
@@ -108,14 +107,14 @@ class FlappyBirdVectorEnv(VectorEnv):
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before step()")
         actions = np.asarray(actions)
-        if actions.shape != (self.num_envs,) or actions.dtype.kind not in "iub" or \
-                actions.min() < 0 or actions.max() > 1:
+        if actions.shape != (self.num_envs,) or actions.dtype.kind not in "iub" or (
+                actions.dtype.kind != "b" and np.count_nonzero(actions.astype(np.int64, copy=False) & -2)):
             raise gym.error.InvalidAction(
                 f"actions must be {self.num_envs} whole numbers, each 0 (do nothing) or 1 (flap)")
         games = self.games
         passed = games.step(actions.astype(bool))
         terminated = games.crashed.copy()
-        rewards = self._pipe_rewards[passed.view(np.uint8)]
+        rewards = np.where(passed, self._pipe_reward, self.rewards.alive)
         np.copyto(rewards, self.rewards.death, where=terminated)
         if self.max_score is not None:
             truncated = games.score >= self.max_score
