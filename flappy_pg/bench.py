@@ -163,7 +163,7 @@ def ratios(figures: list[Figure]) -> list[str]:
              ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
              ("flappy-pg, vector env, 1024 games", "bare numpy step, 1024 games"),
              ("flappy-pg, vector env, 4096 games", "bare numpy step, 4096 games")]
-    return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.1f}x"
+    return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.2f}x"
             for ours, theirs in pairs if ours in by_name and theirs in by_name]
 
 

@@ -8,9 +8,9 @@ readable to 8 pixels, while a batch of 1,024 frames is 2.4 MB, which numpy can d
 million times a second. (An 84 x 84 frame, the DQN size, distorts the tall screen and is three times
 larger.) One frame shows no speed: stack frames (`gymnasium.wrappers.FrameStackObservation`).
 
-Drawing is batched over games: each column of the frame is a column of one of a few precomputed
-patterns (sky and ground, or a pipe with its gap at one of the possible heights), so a frame is one
-table lookup, then the bird's block is drawn over it.
+Drawing is batched over games: each column of the frame is one of a few precomputed patterns (sky
+and ground, or a pipe with its gap at one of the possible heights), so a frame is one lookup of
+whole columns, then the bird's block is drawn over it.
 """
 
 from __future__ import annotations
@@ -37,56 +37,86 @@ class PixelFrames:
         rows, cols = self.shape
         self.centre_y = np.arange(rows) * CELL + CELL // 2  # screen pixel sampled by each cell
         self.centre_x = np.arange(cols) * CELL + CELL // 2
-        self.rows = np.arange(rows)[None, :, None]  # row indices, broadcast over games and columns
+        self.row_index = np.arange(rows, dtype=np.int16)
         # Column patterns: pattern g (a gap top of gap_top_min + g) has the pipe outside rows
         # [gap, gap + pipe_gap); the last pattern has no pipe. Ground covers both.
-        gaps = np.arange(c.gap_top_min, c.gap_top_max + 1)
-        y = self.centre_y[:, None]
-        table = np.where((y < gaps) | (y >= gaps + c.pipe_gap), PIPE, SKY)
-        table = np.concatenate([table, np.full((rows, 1), SKY)], axis=1)
-        table[self.centre_y >= int(c.ground_y)] = GROUND  # the renderer's ground row
-        self.table = table.astype(np.uint8)  # rows x patterns
-        self.no_pipe = table.shape[1] - 1
+        gaps = np.arange(c.gap_top_min, c.gap_top_max + 1)[:, None]
+        y = self.centre_y[None, :]
+        patterns = np.where((y < gaps) | (y >= gaps + c.pipe_gap), PIPE, SKY)
+        patterns = np.concatenate([patterns, np.full((1, rows), SKY)])
+        patterns[:, self.centre_y >= int(c.ground_y)] = GROUND  # the renderer's ground row
+        self.patterns = patterns.astype(np.uint8)  # patterns x rows
+        self.no_pipe = len(patterns) - 1
+        self.background = np.ascontiguousarray(np.broadcast_to(self.patterns[self.no_pipe][:, None], self.shape))
+        self.ground_row = int(np.searchsorted(self.centre_y, int(c.ground_y)))  # first ground row
         # Pipes that can be on screen, relative to the next one: before it (still visible left of
         # the bird) and after it (up to the right edge).
         p = self.physics
-        self.before = c.bird_x // c.pipe_spacing + 1
-        self.after = math.ceil((c.screen_width - p.switch_x) / c.pipe_spacing)
+        # The next pipe's left edge lies in (switch_x, switch_x + spacing].
+        self.before = math.ceil((c.bird_x + c.pipe_spacing) / c.pipe_spacing) - 1
+        self.after = math.ceil((c.screen_width - p.switch_x - 1) / c.pipe_spacing) - 1
+        self.offsets = np.arange(-self.before, self.after + 1)
         columns = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
         self.bird_columns = slice(columns[0], columns[-1] + 1)  # the bird never moves sideways
 
     def draw(self, y, pipe_x, key, next_index, next_gap, after_gap) -> np.ndarray:
         """Frames (N x rows x cols, uint8) of N games given as arrays: the bird's top `y`, the
         next pipe's left edge `pipe_x`, the pipe `key`, `next_index` and the gaps of the next
-        pipe and the one after it."""
+        pipe and the one after it. The result is a transposed view of an N x cols x rows array
+        (each frame column is one pattern, copied whole), not C-contiguous."""
         c, p = self.config, self.physics
-        n = len(y)
-        pattern = np.full((n, self.shape[1]), self.no_pipe, dtype=np.intp)
-        for offset in range(-self.before, self.after + 1):
-            index = next_index + offset
-            if offset == 0:
-                gap = next_gap
-            elif offset == 1:
-                gap = after_gap
+        n, count = len(y), len(self.offsets)
+        # The pattern of each pipe that may be on screen, with a no-pipe entry at both ends.
+        codes = np.full((n, count + 2), self.no_pipe, dtype=np.intp)
+        for slot, offset in enumerate(self.offsets, start=1):
+            if offset in (0, 1):
+                gap = next_gap if offset == 0 else after_gap
             else:
+                index = next_index + offset
                 gap = p.gap_top(key, np.maximum(index, 0).astype(np.uint64))
-            x = (pipe_x + offset * c.pipe_spacing)[:, None]
-            covers = (self.centre_x >= x) & (self.centre_x < x + c.pipe_width) & (index >= 0)[:, None]
-            np.copyto(pattern, (gap - c.gap_top_min)[:, None], where=covers)
-        frames = self.table[self.rows, pattern[:, None, :]]
-        top = np.asarray(y)[:, None]
-        bird_rows = (self.centre_y >= top) & (self.centre_y < top + c.bird_height)  # N x rows
-        np.copyto(frames[:, :, self.bird_columns], BIRD, where=bird_rows[:, :, None])
-        return frames
+                gap = np.where(index >= 0, gap, self.no_pipe + c.gap_top_min)
+            codes[:, slot] = gap - c.gap_top_min
+        # Which pipe's period each column centre falls in, and whether inside that pipe.
+        first = pipe_x - self.before * c.pipe_spacing  # left edge of the first pipe in `codes`
+        d = self.centre_x[None, :] - first[:, None]
+        period = d // c.pipe_spacing
+        inside = d - period * c.pipe_spacing < c.pipe_width
+        pattern = np.take_along_axis(codes, np.clip(period + 1, 0, count + 1), axis=1)
+        pattern[~inside] = self.no_pipe
+        frames = np.take(self.patterns, pattern, axis=0)  # N x cols x rows
+        top = _cells_from(y).astype(np.int16)
+        height = _cells_from(y + c.bird_height).astype(np.int16) - top
+        # rows top .. top + height - 1, as one unsigned comparison (a row above `top` wraps round)
+        bird_rows = (self.row_index - top[:, None]).view(np.uint16) < height[:, None].view(np.uint16)
+        bird = frames[:, self.bird_columns, :]
+        bird |= (bird_rows.view(np.uint8) * np.uint8(BIRD))[:, None, :]  # BIRD is all ones
+        return frames.transpose(0, 2, 1)
 
     def of_batch(self, games) -> np.ndarray:
         return self.draw(games.y, games.pipe_x, games.key, games.next_index, games.next_gap,
                          games.after_gap)
 
     def of_game(self, game) -> np.ndarray:
-        """One game's frame (rows x cols)."""
-        pipe_x = self.physics.pipe_x(game.t, game.next_index)
-        y, pipe_x, next_index, next_gap, after_gap = (
-            np.array([v]) for v in (game.y, pipe_x, game.next_index, game.next_gap, game.after_gap))
-        return self.draw(y, pipe_x, np.array([game.key], dtype=np.uint64), next_index, next_gap,
-                         after_gap)[0]
+        """One game's frame (rows x cols), drawn with slices: the same cells as `draw`."""
+        c, p = self.config, self.physics
+        frame = self.background.copy()
+        ground_row = self.ground_row
+        for index in range(max(game.next_index - self.before, 0), game.next_index + self.after + 1):
+            x = p.pipe_x(game.t, index)
+            left, right = max(_cells_from(x), 0), _cells_from(x + c.pipe_width)
+            if right <= 0 or left >= frame.shape[1]:
+                continue
+            gap = p.gap_top(game.key, index)
+            frame[:min(_cells_from(gap), ground_row), left:right] = PIPE
+            frame[_cells_from(gap + c.pipe_gap):ground_row, left:right] = PIPE
+        top, bottom = _cells_from(game.y), _cells_from(game.y + c.bird_height)
+        frame[max(top, 0):max(bottom, 0), self.bird_columns] = BIRD
+        return frame
+
+
+def _cells_from(position):
+    """The first cell whose centre pixel lies at or after `position` (screen pixels): a number,
+    or an array of them (the same arithmetic)."""
+    if isinstance(position, np.ndarray):
+        return np.ceil((position - CELL // 2) / CELL)
+    return math.ceil((position - CELL // 2) / CELL)

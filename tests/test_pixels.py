@@ -56,11 +56,13 @@ def test_pipes_and_bird_sit_where_the_full_size_frame_has_them(config):
     renderer.close()
 
 
-def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box():
+@pytest.mark.parametrize("config", [None, {"pipe_spacing": 95, "pipe_gap": 150, "ground_y": 512.0,
+                                            "bird_x": 120, "first_pipe_x": 300}])
+def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box(config):
     n, seed = 4, 3
-    vector = FlappyBirdVectorEnv(n, obs_type="pixels", max_episode_steps=200)
-    singles = [gym.make("flappy_pg/FlappyBird-v0", obs_type="pixels", max_episode_steps=200)
-               for _ in range(n)]
+    vector = FlappyBirdVectorEnv(n, obs_type="pixels", max_episode_steps=200, config=config)
+    singles = [gym.make("flappy_pg/FlappyBird-v0", obs_type="pixels", max_episode_steps=200,
+                        config=config) for _ in range(n)]
     vobs, _ = vector.reset(seed=seed)
     sobs = [env.reset(seed=seed + i)[0] for i, env in enumerate(singles)]
     assert np.array_equal(vobs, np.stack(sobs))
