@@ -94,7 +94,7 @@ class Physics:
         self.ground_crash_y = c.ground_y - 1 - c.bird_height  # the bird's top at which it crashes
         self.gap_min = c.gap_top_min
         self.gap_choices = c.gap_top_max - c.gap_top_min + 1
-        self._choices = np.uint64(self.gap_choices)
+        self._choices, self._gap_min = np.uint64(self.gap_choices), np.uint64(self.gap_min)
         self.pipe_offset = c.bird_x - c.pipe_width - c.first_pipe_x
         self.gap_below = c.pipe_gap - c.bird_height  # the bird's top may lie this far below a gap's top
         self.column_x = c.bird_x + c.bird_width  # a pipe left of this overlaps the bird's columns
@@ -129,14 +129,19 @@ class Physics:
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
         For arrays, `key` and `index` must be uint64 (which wraps, so no masking is needed)."""
         if isinstance(key, np.ndarray):
-            z = _mix64((index + _ONE) * _GOLDEN + key)  # shapes broadcast
-            z %= self._choices
-            return z.astype(np.int64) + self.gap_min
+            return self.gap_of_hash_input((index + _ONE) * _GOLDEN + key)  # shapes broadcast
         z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
         z = z ^ (z >> 31)
         return self.gap_min + z % self.gap_choices
+
+    def gap_of_hash_input(self, z: np.ndarray) -> np.ndarray:
+        """`gap_top` for uint64 arrays from key + (index + 1) * golden (reused in place)."""
+        z = _mix64(z)
+        z %= self._choices
+        z += self._gap_min
+        return z.view(np.int64)
 
     def crashed(self, y, t, next_index, next_gap):
         """The bird's box touches the ground or overlaps the next pipe outside its gap."""
@@ -205,7 +210,7 @@ class GameBatch:
         self._limit = np.zeros(n)
         self._start_ints = np.array([[0], [c.first_pipe_x], [-p.pass_offset2], [0], [0]])
         self._start_floats = np.array([[c.bird_start_y], [c.flap_speed]])
-        self._first_pipes = np.array([[0], [1]], dtype=np.uint64)
+        self._first_pipes = np.array([[1], [2]], dtype=np.uint64) * _GOLDEN  # gap_top's offsets
 
     @property
     def gaps(self) -> np.ndarray:
@@ -236,7 +241,7 @@ class GameBatch:
         self.crashed[games] = False
         self._floats[:, games] = self._start_floats
         self._ints[:5, games] = self._start_ints  # t, pipe_x, to_pass, score, next_index
-        self._ints[5:, games] = self.physics.gap_top(keys, self._first_pipes)  # pipes 0 and 1
+        self._ints[5:, games] = self.physics.gap_of_hash_input(keys + self._first_pipes)  # pipes 0, 1
 
     def step(self, flap: np.ndarray) -> np.ndarray:
         """Advance every game one frame; returns which games passed a pipe in it (a new array;
@@ -256,11 +261,12 @@ class GameBatch:
         self.to_pass -= 2 * c.pipe_speed
         moved_on = np.flatnonzero(self.pipe_x <= p.switch_x)
         if moved_on.size:  # the pipe after becomes the next one (one at most per frame)
-            self.pipe_x[moved_on] += c.pipe_spacing
-            self.next_index[moved_on] += 1
-            self.next_gap[moved_on] = self.after_gap[moved_on]
-            self.after_gap[moved_on] = p.gap_top(self.key[moved_on],
-                                                 self.next_index[moved_on].astype(np.uint64) + 1)
+            t, pipe_x, to_pass, score, index, gap, after = block = self._ints[:, moved_on]
+            pipe_x += c.pipe_spacing
+            index += 1
+            gap[:] = after
+            after[:] = p.gap_top(self.key[moved_on], index.view(np.uint64) + _ONE)
+            self._ints[:, moved_on] = block
         # Physics.crashed: outside the gap while in the pipe's columns, or on the ground.
         np.less(y, self.next_gap, out=crashed)
         np.add(self.next_gap, p.gap_below, out=self._limit)
@@ -269,7 +275,7 @@ class GameBatch:
         crashed |= np.greater_equal(y, p.ground_crash_y, out=falling)
         # Physics.pipes_passed: pipe `score` counts once the bird's centre reaches its centre.
         passed = self.to_pass <= 0
-        passed &= ~crashed
+        np.greater(passed, crashed, out=passed)  # and not crashed
         self.score += passed
         np.add(self.to_pass, 2 * c.pipe_spacing, out=self.to_pass, where=passed)
         return passed
