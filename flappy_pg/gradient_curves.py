@@ -14,8 +14,10 @@ How it is measured:
   mean reward-to-go at each time step), so each estimate stays a mean of independent terms and
   stays unbiased. (Training's batch-mean baseline uses the batch itself; at these sizes the two
   agree.)
-- The reference gradient is the mean over a separate, larger set of episodes (V(s) baseline). Its
-  own error is estimated from the pool's per-episode spread, tr(Σ)/K, and reported.
+- The reference gradient is the mean over a separate, larger set of K episodes, with the estimator
+  whose per-episode spread tr(Σ) in the pool is smallest (all are unbiased). K is chosen so that
+  its own error, sqrt(tr Σ / K), is at most `reference_noise` of the gradient's norm (estimated
+  from the pool), within [`reference`, `reference_max`]; that error is reported.
 - Returns are undiscounted (γ = 1), so all estimators estimate the same gradient.
 """
 
@@ -43,7 +45,9 @@ LEVELS = (0.5, 0.9)
 @dataclass
 class Settings:
     pool: int = 8192  # episodes whose per-episode gradients are resampled into batches
-    reference: int = 16384  # episodes of the reference gradient
+    reference: int = 16384  # fewest episodes of the reference gradient
+    reference_max: int = 131072  # most episodes of the reference gradient
+    reference_noise: float = 0.2  # the reference's error aimed at, as a share of its norm
     fit: int = 1024  # episodes for the baselines (V(s) and the mean per time step)
     fit_epochs: int = 300  # minibatch steps of the V(s) regression
     batch_sizes: tuple[int, ...] = BATCH_SIZES
@@ -62,6 +66,8 @@ class Curves:
     crash_share: float
     reference_norm: float
     reference_noise: float  # estimated RMS error of the reference, sqrt(tr Σ / K)
+    reference_estimator: str
+    reference_episodes: int
     trace: dict[str, float]  # tr Σ of one episode's gradient, per estimator
     to_reference: dict[str, np.ndarray] = field(default_factory=dict)  # sizes x repeats
     pairwise: dict[str, np.ndarray] = field(default_factory=dict)
@@ -185,11 +191,6 @@ def measure(policy: Policy, config: GameConfig, label: str, s: Settings = Settin
     rng = np.random.default_rng(s.seed)
     echo(f"{label}: fitting the baselines on {s.fit:,} episodes ...")
     baselines = fit_baselines(policy, config, rewards, s, rng)
-    echo(f"{label}: reference gradient from {s.reference:,} episodes ...")
-    reference = torch.zeros(sum(p.numel() for p in policy.parameters()), dtype=torch.float64)
-    for e in play(policy, config, rewards, s.reference, 2, s, rng):
-        reference += batch_gradient(policy, e, baselines.credits(e)[..., 3])
-    reference /= s.reference
     echo(f"{label}: per-episode gradients of {s.pool:,} episodes ...")
     pool, steps, crashes = [], 0, 0
     for e in play(policy, config, rewards, s.pool, 3, s, rng):
@@ -198,8 +199,20 @@ def measure(policy: Policy, config: GameConfig, label: str, s: Settings = Settin
     grads = np.concatenate(pool)  # pool x estimators x P
     trace = {name: float(grads[:, i].astype(np.float64).var(0, ddof=1).sum())
              for i, name in enumerate(ESTIMATORS)}
+    best = min(range(len(ESTIMATORS)), key=lambda i: trace[ESTIMATORS[i]])
+    spread = trace[ESTIMATORS[best]]
+    # |mean|² overestimates |g|² by tr Σ / pool; a floor keeps K finite for a flat gradient.
+    signal = max(float(np.square(grads[:, best].astype(np.float64).mean(0)).sum()) - spread / s.pool,
+                 spread / s.pool)
+    k = int(min(max(math.ceil(spread / (s.reference_noise ** 2 * signal)), s.reference),
+                s.reference_max))
+    echo(f"{label}: reference gradient from {k:,} episodes ({ESTIMATORS[best]}) ...")
+    reference = torch.zeros(sum(p.numel() for p in policy.parameters()), dtype=torch.float64)
+    for e in play(policy, config, rewards, k, 2, s, rng):
+        reference += batch_gradient(policy, e, baselines.credits(e)[..., best])
+    reference /= k
     curves = Curves(label, steps / s.pool, crashes / s.pool, float(reference.norm()),
-                    math.sqrt(trace[ESTIMATORS[3]] / s.reference), trace,
+                    math.sqrt(spread / k), ESTIMATORS[best], k, trace,
                     batch_sizes=tuple(n for n in s.batch_sizes if 2 * n <= s.pool))
     ref = reference.numpy()
     draw = np.random.default_rng(s.seed + 1)
@@ -262,7 +275,8 @@ def table(all_curves: list[Curves]) -> str:
 def summary(c: Curves) -> str:
     ceiling = c.reference_norm / math.hypot(c.reference_norm, c.reference_noise)
     return (f"{c.label}: {c.steps_per_episode:,.0f} steps per episode, {c.crash_share:.1%} of "
-            f"episodes crash before the cap; reference gradient norm {c.reference_norm:.4g}, its "
+            f"episodes crash before the cap; reference gradient from {c.reference_episodes:,} "
+            f"episodes ({c.reference_estimator}), norm {c.reference_norm:.4g}, its "
             f"estimated error {c.reference_noise:.3g} ({c.reference_noise / c.reference_norm:.1%} "
             f"of its norm: a perfect estimate would show a cosine of {ceiling:.3f} to it)")
 

@@ -8,7 +8,7 @@ from flappy_pg.config import GameConfig, RewardConfig
 from flappy_pg.policy import Policy
 from flappy_pg.rollout import Episodes
 
-TINY = gc.Settings(pool=32, reference=64, fit=16, fit_epochs=5, batch_sizes=(2, 4, 8, 16),
+TINY = gc.Settings(pool=32, reference=64, reference_max=96, fit=16, fit_epochs=5, batch_sizes=(2, 4, 8, 16),
                    repeats=4, max_score=3, chunk=16)
 
 
@@ -54,6 +54,11 @@ def test_the_curves_are_cosines_of_the_right_shape_and_the_run_is_deterministic(
             assert values.shape == (4, 4) and np.all(np.abs(values) <= 1 + 1e-9)
         assert np.array_equal(first.pairwise[name], again.pairwise[name])
     assert first.reference_noise > 0 and first.reference_norm > 0
+    # The reference uses the least noisy estimator, on 64 to 96 episodes, and reports its error.
+    assert first.reference_estimator == min(gc.ESTIMATORS, key=first.trace.get)
+    assert 64 <= first.reference_episodes <= 96
+    assert np.isclose(first.reference_noise,
+                      np.sqrt(first.trace[first.reference_estimator] / first.reference_episodes))
 
 
 def test_crossing_interpolates_on_log_batch_size():
@@ -65,7 +70,7 @@ def test_crossing_interpolates_on_log_batch_size():
 
 def test_the_predicted_batch_size_follows_the_variance_ratio():
     curves = gc.Curves("x", 1, 0, reference_norm=2.0, reference_noise=0.1,
-                       trace={name: 40.0 for name in gc.ESTIMATORS})
+                       reference_estimator="reward-to-go", reference_episodes=1000, trace={name: 40.0 for name in gc.ESTIMATORS})
     # tr Σ / |g|² = 10: pairwise cos 0.5 at N = 10, cos 0.5 to the truth at N = 10/3
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=True) - 10) < 1e-9
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=False) - 10 / 3) < 1e-9
