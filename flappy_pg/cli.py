@@ -584,7 +584,7 @@ def compare(game_config, seconds, steps, seeds, eval_every_steps, eval_episodes,
               help="Cosine curves: episodes whose per-episode gradients are resampled into "
                    "batches (the largest batch is half of it).")
 @click.option("--reference", type=click.IntRange(16, 1_000_000), default=16_384, show_default=True,
-              help="Cosine curves: fewest episodes of the reference gradient (more, up to 131,072, "
+              help="Cosine curves: fewest episodes of the reference gradient (more, up to 65,536, "
                    "until its estimated error is at most 20% of its norm).")
 @click.option("--curve-max-score", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Cosine curves: episodes are capped here (training's cap).")
@@ -628,7 +628,7 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, p
     variance = estimator_variance(policy, config, batches=batches, episodes=episodes,
                                   max_score=max_score, seed=seed, echo=click.echo)
     settings = curves.Settings(pool=pool, reference=reference, fit=min(1024, reference),
-                               reference_max=reference if quick else max(reference, 131_072),
+                               reference_max=reference if quick else max(reference, 65_536),
                                max_score=curve_max_score, seed=seed,
                                repeats=10 if quick else 30, fit_epochs=30 if quick else 300)
     measured = [curves.measure(p, c, name, settings, echo=click.echo) for p, c, name in policies]

@@ -46,7 +46,7 @@ LEVELS = (0.5, 0.9)
 class Settings:
     pool: int = 8192  # episodes whose per-episode gradients are resampled into batches
     reference: int = 16384  # fewest episodes of the reference gradient
-    reference_max: int = 131072  # most episodes of the reference gradient
+    reference_max: int = 65536  # most episodes of the reference gradient
     reference_noise: float = 0.2  # the reference's error aimed at, as a share of its norm
     fit: int = 1024  # episodes for the baselines (V(s) and the mean per time step)
     fit_epochs: int = 300  # minibatch steps of the V(s) regression
@@ -250,8 +250,10 @@ def crossing(sizes, values, level: float) -> str:
 
 def predicted(curves: Curves, name: str, level: float, pairwise: bool) -> float:
     """The batch size the variance alone predicts: for independent estimates with covariance
-    Σ/N around g, pairwise cos ≈ |g|² / (|g|² + tr Σ / N), cos to the truth ≈ its square root."""
-    ratio = curves.trace[name] / curves.reference_norm ** 2
+    Σ/N around g, pairwise cos ≈ |g|² / (|g|² + tr Σ / N), cos to the truth ≈ its square root.
+    |g|² is the reference's squared norm less its own noise, |ref|² - tr Σ_ref / K."""
+    signal = curves.reference_norm ** 2 - curves.reference_noise ** 2
+    ratio = curves.trace[name] / max(signal, 1e-12 * curves.reference_norm ** 2)
     c = level if pairwise else level ** 2
     return c / (1 - c) * ratio
 

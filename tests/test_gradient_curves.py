@@ -69,8 +69,8 @@ def test_crossing_interpolates_on_log_batch_size():
 
 
 def test_the_predicted_batch_size_follows_the_variance_ratio():
-    curves = gc.Curves("x", 1, 0, reference_norm=2.0, reference_noise=0.1,
+    curves = gc.Curves("x", 1, 0, reference_norm=np.sqrt(4.01), reference_noise=0.1,
                        reference_estimator="reward-to-go", reference_episodes=1000, trace={name: 40.0 for name in gc.ESTIMATORS})
-    # tr Σ / |g|² = 10: pairwise cos 0.5 at N = 10, cos 0.5 to the truth at N = 10/3
+    # |g|² = 4.01 - 0.1² = 4, tr Σ / |g|² = 10: pairwise cos 0.5 at N = 10, cos 0.5 to the truth at N = 10/3
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=True) - 10) < 1e-9
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=False) - 10 / 3) < 1e-9
