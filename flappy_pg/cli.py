@@ -254,7 +254,7 @@ TRAIN_DEFAULTS = TrainConfig()
 
 
 RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
-               "target_score"}
+               "target_score", "max_episodes"}
 
 
 def refuse_settings_with_resume(resume) -> None:
@@ -402,7 +402,7 @@ def load_qlearn(table: str | None):
     from flappy_pg.qlearning import Binning, load_table
     path = table or PRETRAINED_QTABLE
     q, config, _ = load_table(path)
-    return q, Binning(config.game_config, config.cell), config.game_config, path
+    return q, Binning(config.game_config, **config.binning_settings), config.game_config, path
 
 
 def report_scores(scores: list[int]) -> None:
@@ -469,10 +469,26 @@ def qlearn():
 @budget_options
 @click.option("--games", type=click.IntRange(1, 65_536), default=64, show_default=True,
               help="Games played in parallel.")
+@click.option("--preset", type=click.Choice(["classic"]), default=None,
+              help="classic: the classic bot's whole recipe (one game, greedy, α 0.7, γ 1, 10-px "
+                   "grid, backward sweeps, +1 alive / -1000 death rewards); options given beside "
+                   "it override it.")
 @click.option("--cell", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Pixels per distance bin.")
+@click.option("--next-cell", type=click.IntRange(0, 1000), default=0, show_default=True,
+              help="Pixels per bin of how far the gap after next lies above or below the next "
+                   "one (0: not in the state).")
 @click.option("--alpha", type=Finite(0, 1, min_open=True), default=0.7, show_default=True,
               help="Learning rate α.")
+@click.option("--alpha-decay", type=Finite(min=0), default=0.0, show_default=True,
+              help="k > 0: α / (1 + n/k) after n visits of a state-action pair (0: constant α).")
+@click.option("--rewards-scheme", type=click.Choice(["env", "classic"]), default="env",
+              show_default=True,
+              help="The env's rewards (see the reward options), or the classic bot's (+1 per "
+                   "frame, -1000 on a death's last two frames and on the last flap before an "
+                   "upper-pipe crash; backward updates only).")
+@click.option("--episodes", "max_episodes", type=click.IntRange(0, 10**12), default=0,
+              help="Stop after this many training episodes (0: no episode budget).")
 @click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.99, show_default=True,
               help="Discount factor γ.")
 @click.option("--epsilon-start", type=Finite(0, 1), default=0.05, show_default=True,
@@ -498,11 +514,18 @@ def qlearn_train(game_config, reward_config, budgets, given_budgets, seed, out, 
     refuse_settings_with_resume(resume)
     from flappy_pg.qlearning import QConfig, QLearner, restore_learner
     from flappy_pg.training import start_run
-    chosen = dict(options)
+    preset = options.pop("preset")
+    ctx = click.get_current_context()
+    given = {k: v for k, v in options.items()
+             if ctx.get_parameter_source(k) is not click.core.ParameterSource.DEFAULT}
+    make = QConfig.classic if preset == "classic" else QConfig
+    chosen = given if preset else options
+    if "max_episodes" in given:  # a budget: a resumed run takes it too
+        given_budgets = {**given_budgets, "max_episodes": options["max_episodes"]}
 
     def new_learner():
-        return QLearner(QConfig(seed=seed, game=game_config.to_dict(),
-                                rewards=reward_config.to_dict(), **budgets, **chosen))
+        return QLearner(make(seed=seed, game=game_config.to_dict(),
+                             rewards=reward_config.to_dict(), **budgets, **chosen))
 
     start_run("qlearn", ".npz", new_learner, restore_learner, Path(out), Path(runs), name=name,
               resume=resume, budget_overrides=given_budgets, echo=click.echo,
@@ -539,13 +562,13 @@ def qlearn_watch(table, speed, seed, record):
 
 @main.command()
 @game_options
-@click.option("--seconds", type=Finite(min=0), default=120, show_default=True,
+@click.option("--seconds", type=Finite(min=0), default=600, show_default=True,
               help="Training time per agent and seed (0: no time budget).")
 @click.option("--steps", type=click.IntRange(0, 10**13), default=0,
               help="Env steps per agent and seed (0: no step budget).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
-@click.option("--eval-every-steps", type=click.IntRange(1, 10**12), default=2_000_000,
-              show_default=True, help="Env steps between evaluations for the curves.")
+@click.option("--eval-every-seconds", type=Finite(min=0.001, max=10**7), default=20,
+              show_default=True, help="Training seconds between evaluations for the curves.")
 @click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,
               show_default=True, help="Episodes per evaluation on the curves.")
 @click.option("--final-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
@@ -553,8 +576,8 @@ def qlearn_watch(table, speed, seed, record):
 @click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
               show_default=True, help="Report folder.")
 @friendly_errors
-def compare(game_config, seconds, steps, seeds, eval_every_steps, eval_episodes, final_episodes,
-            out):
+def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episodes,
+            final_episodes, out):
     """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
     same unseen seeds, and write a report (table and plots)."""
     from flappy_pg.compare import run_comparison
@@ -563,7 +586,7 @@ def compare(game_config, seconds, steps, seeds, eval_every_steps, eval_episodes,
         raise UserError("give a budget: --seconds or --steps")
     writable_folder(out)
     run_comparison(game_config, seed_list, seconds, steps, Path(out),
-                   eval_every_steps=eval_every_steps,
+                   eval_every_seconds=eval_every_seconds,
                    eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)
 
 

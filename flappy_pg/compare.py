@@ -1,10 +1,13 @@
 """`flappy-pg compare`: REINFORCE against tabular Q-learning on the same game, seeds and budget.
 
-Each agent trains for the same budget (seconds and/or env steps) on each seed; at regular
-intervals of env steps, and at the end, it is evaluated greedily on the same unseen seeds.
-The report folder gets `summary.md` and `summary.html` (the table), `curves.csv` (every
-evaluation), `finals.csv`, and `score_vs_steps.png` / `score_vs_seconds.png` (mean over seeds
-with a min-max band).
+Each agent trains for the same budget (seconds and/or env steps) on each seed; every
+`eval_every_seconds` of training, and at the end, it is evaluated greedily on the same unseen
+seeds (a time cadence, because the agents' step rates differ twentyfold). The final evaluation
+plays the same unseen games for both agents. The report folder gets `summary.md` and
+`summary.html` (a verdict and the table), `curves.csv` (every evaluation), `finals.csv`, and the
+curves against env steps, training seconds and training episodes (`score_vs_*.png`): each
+seed's curve holds its last evaluation until the next one (no interpolation), the line is the
+mean over seeds of those, the band their min and max.
 """
 
 from __future__ import annotations
@@ -19,20 +22,24 @@ import numpy as np
 
 from flappy_pg.config import GameConfig
 from flappy_pg.evaluate import evaluate
-from flappy_pg.training import train_loop
+from flappy_pg.training import out_of_budget
 
 THRESHOLDS = (10, 100, 1000)
 AGENTS = ("REINFORCE", "Q-learning")
+AXES = (("env_steps", "env steps", "score_vs_steps.png"),
+        ("seconds", "training seconds", "score_vs_seconds.png"),
+        ("episodes", "training episodes", "score_vs_episodes.png"))
 
 
 @dataclass
 class AgentRun:
     agent: str
     seed: int
-    curve: list[dict] = field(default_factory=list)  # seconds, env_steps, mean
+    curve: list[dict] = field(default_factory=list)  # seconds, env_steps, episodes, mean
     final: dict | None = None
     env_steps: int = 0
     seconds: float = 0.0
+    episodes: int = 0
 
     def first_reaching(self, score: float, key: str) -> float | None:
         for point in self.curve:
@@ -41,10 +48,9 @@ class AgentRun:
         return None
 
 
-def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_every_steps: int,
-                 eval_episodes: int):
-    common = dict(seed=seed, game=game.to_dict(), eval_every_steps=eval_every_steps,
-                  eval_episodes=eval_episodes, target_score=0.0, **budget)
+def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_episodes: int):
+    common = dict(seed=seed, game=game.to_dict(), eval_every_steps=0, eval_episodes=eval_episodes,
+                  target_score=0.0, **budget)
     if agent == "REINFORCE":
         from flappy_pg.reinforce import Trainer, TrainConfig
         return Trainer(TrainConfig(**common))
@@ -52,42 +58,51 @@ def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_eve
     return QLearner(QConfig(**common))
 
 
-def train_and_track(learner, agent: str, seed: int, final_episodes: int,
+def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
+                    final_episodes: int, final_seed: int,
                     echo: Callable[[str], None]) -> AgentRun:
-    """Train under the learner's budget, evaluating every `eval_every_steps` env steps."""
-    c = learner.config
+    """Train under the learner's budget, evaluating each time the training clock passes a
+    multiple of `eval_every_seconds`, and at the end; then the final evaluation."""
+    c, state = learner.config, learner.state
     run = AgentRun(agent, seed)
 
     def on_eval() -> None:
         result = evaluate(learner.eval_actor(), c.game_config, episodes=c.eval_episodes,
                           seed=c.eval_seed, max_score=c.eval_max_score)
-        learner.state.last_eval = result.mean
-        run.curve.append({"seconds": learner.state.seconds, "env_steps": learner.state.env_steps,
-                          "mean": result.mean})
-        echo(f"  {agent} seed {seed}: {learner.state.seconds:6.1f}s "
-             f"{learner.state.env_steps:>12,} steps  eval mean {result.mean:8.1f}")
+        state.last_eval = result.mean
+        run.curve.append({"seconds": state.seconds, "env_steps": state.env_steps,
+                          "episodes": state.episodes, "mean": result.mean})
+        echo(f"  {agent} seed {seed}: {state.seconds:6.1f}s {state.env_steps:>12,} steps "
+             f"{state.episodes:>10,} episodes  eval mean {result.mean:8.1f}")
 
     on_eval()  # the untrained agent
-    train_loop(learner, lambda stats: None, on_eval)
-    if run.curve[-1]["env_steps"] != learner.state.env_steps:
+    while not out_of_budget(c, state):
+        before = state.seconds
+        learner.step()
+        if state.seconds // eval_every_seconds > before // eval_every_seconds:
+            on_eval()
+    if run.curve[-1]["env_steps"] != state.env_steps:
         on_eval()
     final = evaluate(learner.eval_actor(), c.game_config, episodes=final_episodes,
-                     seed=c.eval_seed + 10_000, max_score=c.eval_max_score)
+                     seed=final_seed, max_score=c.eval_max_score)
     run.final = {**final.summary(), "scores": final.scores}
-    run.env_steps, run.seconds = learner.state.env_steps, learner.state.seconds
+    run.env_steps, run.seconds, run.episodes = state.env_steps, state.seconds, state.episodes
     return run
 
 
 def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, steps: int,
-                   out: Path, eval_every_steps: int = 2_000_000, eval_episodes: int = 32,
-                   final_episodes: int = 100, echo: Callable[[str], None] = print) -> list[AgentRun]:
+                   out: Path, eval_every_seconds: float = 20.0, eval_episodes: int = 32,
+                   final_episodes: int = 100, final_seed: int = 3_000_000,
+                   echo: Callable[[str], None] = print) -> list[AgentRun]:
     budget = {"max_seconds": seconds, "max_steps": steps}
     runs = []
     for agent in AGENTS:
         for seed in seeds:
             echo(f"training {agent}, seed {seed} ...")
-            learner = make_learner(agent, seed, game, budget, eval_every_steps, eval_episodes)
-            runs.append(train_and_track(learner, agent, seed, final_episodes, echo))
+            learner = make_learner(agent, seed, game, budget, eval_episodes)
+            runs.append(train_and_track(learner, agent, seed, eval_every_seconds,
+                                        final_episodes, final_seed, echo))
+            write_report(runs, out, game, budget, echo=lambda line: None)  # keep what is done
     write_report(runs, out, game, budget, echo)
     return runs
 
@@ -131,6 +146,18 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def held_curves(runs: list[AgentRun], key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, scores): each run's evaluations held until its next one, on the union of the runs'
+    evaluation points up to where the shortest run ends; scores has one row per run."""
+    end = min(r.curve[-1][key] for r in runs)
+    x = np.unique([p[key] for r in runs for p in r.curve if p[key] <= end])
+    rows = []
+    for r in runs:
+        xs, ys = [p[key] for p in r.curve], [p["mean"] for p in r.curve]
+        rows.append(np.asarray(ys)[np.searchsorted(xs, x, side="right") - 1])
+    return x, np.array(rows)
+
+
 def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -140,20 +167,46 @@ def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
         mine = [r for r in runs if r.agent == agent]
         if not mine:
             continue
-        end = min(r.curve[-1][key] for r in mine)
-        grid = np.linspace(0, end, 200)
-        curves = np.array([np.interp(grid, [p[key] for p in r.curve], [p["mean"] for p in r.curve])
-                           for r in mine])
-        ax.plot(grid, curves.mean(axis=0), color=colour, label=f"{agent} (mean of {len(mine)} seeds)")
-        ax.fill_between(grid, curves.min(axis=0), curves.max(axis=0), color=colour, alpha=0.2)
+        x, scores = held_curves(mine, key)
+        ax.step(x, scores.mean(axis=0), where="post", color=colour,
+                label=f"{agent}: mean of {len(mine)} seeds")
+        ax.fill_between(x, scores.min(axis=0), scores.max(axis=0), step="post", color=colour,
+                        alpha=0.2, label=f"{agent}: min to max over the seeds")
     ax.set_xlabel(label)
-    ax.set_ylabel("evaluation score (pipes, greedy)")
+    ax.set_ylabel("evaluation score (pipes, greedy; symlog)")
     ax.set_yscale("symlog", linthresh=10)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title("each seed holds its last evaluation until the next one", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def verdict(runs: list[AgentRun]) -> str:
+    """One paragraph saying what the final evaluation and the curves show."""
+    finals = {}
+    for agent in AGENTS:
+        mine = [r for r in runs if r.agent == agent]
+        if mine:
+            scores = np.concatenate([r.final["scores"] for r in mine])
+            cap = mine[0].final["max_score"]
+            finals[agent] = (float(np.mean(scores)), float(np.mean(scores >= cap)), mine)
+    if len(finals) < 2:
+        return ""
+    (a, (ma, ca, ra)), (b, (mb, cb, rb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
+    ratio = f"{ma / mb:.1f}x" if mb > 0 else "infinitely"
+    text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} pipes "
+            f"({ca:.0%} of games at the cap) against {b}'s {mb:.1f} ({cb:.0%}), {ratio} as many.")
+    wins = sum(x.final["mean"] > y.final["mean"] for x in ra for y in rb)
+    text += f" Seed against seed, {a}'s final mean is higher in {wins} of {len(ra) * len(rb)} pairs."
+    for agent, (_, _, mine) in finals.items():
+        reached = [r.first_reaching(100, "seconds") for r in mine]
+        got = [t for t in reached if t is not None]
+        text += (f" {agent} reached an evaluation mean of 100 on {len(got)} of {len(mine)} seeds"
+                 + (f" (median {np.median(got):.0f} s)." if got else "."))
+    return text
 
 
 def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict,
@@ -161,31 +214,34 @@ def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict
     out.mkdir(parents=True, exist_ok=True)
     with (out / "curves.csv").open("w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["agent", "seed", "seconds", "env_steps", "eval_mean"])
+        writer.writerow(["agent", "seed", "seconds", "env_steps", "episodes", "eval_mean"])
         for r in runs:
             for p in r.curve:
-                writer.writerow([r.agent, r.seed, f"{p['seconds']:.3f}", p["env_steps"], p["mean"]])
+                writer.writerow([r.agent, r.seed, f"{p['seconds']:.3f}", p["env_steps"],
+                                 p["episodes"], p["mean"]])
     with (out / "finals.csv").open("w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["agent", "seed", "env_steps", "seconds", "mean", "std", "median", "max",
-                         "capped_share"])
+        writer.writerow(["agent", "seed", "env_steps", "seconds", "episodes", "mean", "std",
+                         "median", "max", "capped_share"])
         for r in runs:
             d = r.final
-            writer.writerow([r.agent, r.seed, r.env_steps, f"{r.seconds:.1f}", d["mean"], d["std"],
-                             d["median"], d["max"], d["capped_share"]])
-    plot_curves(runs, "env_steps", "env steps", out / "score_vs_steps.png")
-    plot_curves(runs, "seconds", "training seconds", out / "score_vs_seconds.png")
+            writer.writerow([r.agent, r.seed, r.env_steps, f"{r.seconds:.1f}", r.episodes,
+                             d["mean"], d["std"], d["median"], d["max"], d["capped_share"]])
+    for key, label, name in AXES:
+        plot_curves(runs, key, label, out / name)
     rows = summary_rows(runs)
     table = markdown_table(rows)
     budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v) or "none"
     final_episodes = len(runs[0].final["scores"])
     intro = (f"Game: {'classic' if game == GameConfig() else game.to_dict()}. Budget per agent and "
              f"seed: {budget_text}. Final evaluation: {final_episodes} greedy episodes per seed on "
-             f"unseen seeds, capped at {runs[0].final['max_score']} pipes; curves: evaluations "
-             f"during training on other unseen seeds.")
-    (out / "summary.md").write_text(f"# REINFORCE vs Q-learning\n\n{intro}\n\n{table}\n\n"
-                                    "![score vs env steps](score_vs_steps.png)\n"
-                                    "![score vs seconds](score_vs_seconds.png)\n")
+             f"unseen seeds, the same games for both agents, capped at "
+             f"{runs[0].final['max_score']} pipes; curves: evaluations during training on other "
+             f"unseen seeds.")
+    said = verdict(runs)
+    images = "".join(f"![score vs {label}]({name})\n" for _, label, name in AXES)
+    (out / "summary.md").write_text(f"# REINFORCE vs Q-learning\n\n{intro}\n\n{said}\n\n"
+                                    f"{table}\n\n{images}")
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values())
                     + "</tr>" for row in rows)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
@@ -194,7 +250,10 @@ def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
         "td,th{border:1px solid #ccc;padding:4px 8px}table{border-collapse:collapse}</style>"
         f"<h1>REINFORCE vs Q-learning</h1><p>{html.escape(intro)}</p>"
-        f"<table><tr>{head}</tr>{cells}</table>"
-        "<p><img src='score_vs_steps.png'> <img src='score_vs_seconds.png'></p>")
+        f"<p>{html.escape(said.replace('**', ''))}</p>"
+        f"<table><tr>{head}</tr>{cells}</table><p>"
+        + " ".join(f"<img src='{name}'>" for _, _, name in AXES) + "</p>")
     echo(table)
+    if said:
+        echo(said.replace("**", ""))
     echo(f"report written to {out}")

@@ -91,6 +91,9 @@ def out_of_budget(config, state: RunState) -> str | None:
     """Why a run should stop now (step, time or target-score budget), or None."""
     if config.max_steps and state.env_steps >= config.max_steps:
         return f"reached the step budget ({config.max_steps:,} env steps)"
+    max_episodes = getattr(config, "max_episodes", 0)
+    if max_episodes and state.episodes >= max_episodes:
+        return f"reached the episode budget ({max_episodes:,} episodes)"
     if config.max_seconds and state.seconds >= config.max_seconds:
         return f"reached the time budget ({config.max_seconds:g} s)"
     if config.target_score and state.last_eval >= config.target_score:

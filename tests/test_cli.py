@@ -84,14 +84,14 @@ def test_qlearn_train_and_eval(tmp_path):
 def test_compare_writes_a_well_formed_report(tmp_path):
     out = tmp_path / "report"
     result = CliRunner().invoke(main, ["compare", "--seconds", "1.5", "--seeds", "0,1",
-                                       "--eval-every-steps", "2000", "--eval-episodes", "2",
+                                       "--eval-every-seconds", "0.3", "--eval-episodes", "2",
                                        "--final-episodes", "3", "--gap", "180", "--out", str(out)])
     assert result.exit_code == 0, result.output
     for name in ("summary.md", "summary.html", "curves.csv", "finals.csv", "score_vs_steps.png",
-                 "score_vs_seconds.png"):
+                 "score_vs_seconds.png", "score_vs_episodes.png"):
         assert (out / name).stat().st_size > 0
     summary = (out / "summary.md").read_text()
-    assert "| REINFORCE |" in summary and "| Q-learning |" in summary
+    assert "| REINFORCE |" in summary and "| Q-learning |" in summary and "Verdict" in summary
     with (out / "finals.csv").open() as f:
         finals = list(csv.DictReader(f))
     assert {(r["agent"], r["seed"]) for r in finals} == {
@@ -171,3 +171,15 @@ def test_target_lines_count_seeds_within_the_limit():
                         "median 60.0 s over the seeds that reached it")
     assert lines[3].startswith("summary: 99% capped within 600 s on 1 of 2 seeds (reached at all on 1)")
     assert "not reached" in lines[1]
+
+
+def test_qlearn_classic_preset_with_an_episode_budget(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["qlearn", "train", "--preset", "classic", "--episodes", "20",
+                                  "--seconds", "0", "--next-cell", "40", "--out", str(tmp_path / "ck"),
+                                  "--runs", str(tmp_path / "runs"), "--name", "c"])
+    assert result.exit_code == 0, result.output
+    assert "episode budget (20 episodes)" in result.output
+    config = (tmp_path / "runs" / "c" / "config.json").read_text()
+    assert '"rewards_scheme": "classic"' in config and '"next_cell": 40' in config
+    assert '"games": 1' in config

@@ -106,3 +106,60 @@ def test_short_training_learns_on_an_easy_game():
     after = evaluate(table_actor(learner.q, learner.binning), config.game_config, episodes=16,
                      max_score=20).mean
     assert before == 0 and after >= 3
+
+
+@pytest.mark.parametrize("next_cell", [0, 20])
+def test_one_game_binning_agrees_with_the_batched_one(next_cell):
+    from flappy_pg.vector_env import FlappyBirdVectorEnv
+    b = Binning(GameConfig(), 10, next_cell)
+    env = FlappyBirdVectorEnv(16)
+    obs, _ = env.reset(seed=1)
+    rng = np.random.default_rng(0)
+    for _ in range(600):
+        cells = b.cells(obs)
+        assert cells.max() < b.size and [b.cell_of(o) for o in obs] == cells.tolist()
+        obs, *_ = env.step((rng.random(16) < 0.08).astype(np.int64))
+
+
+def test_the_gap_after_next_adds_a_dimension_that_tells_rises_from_drops():
+    b = Binning(GameConfig(), 10, next_cell=20)
+    assert len(b.shape) == 4
+    low, high = observation(100, 0, 0), observation(100, 0, 0)
+    low[6], high[6] = 0.2, -0.2  # gap after next 102 px below / above the next one
+    low_cell, high_cell = b.cells(np.stack([low, high]))
+    assert np.unravel_index(low_cell, b.shape)[3] > np.unravel_index(high_cell, b.shape)[3]
+
+
+def test_classic_rewards_punish_the_end_and_the_flap_before_an_upper_crash():
+    from flappy_pg.qlearning import classic_rewards
+    actions = np.array([0, 1, 0, 1, 0, 0, 0])
+    assert classic_rewards(actions, terminal=True, upper_crash=False).tolist() == \
+        [1, 1, 1, 1, 1, -1000, -1000]
+    assert classic_rewards(actions, terminal=True, upper_crash=True).tolist() == \
+        [1, 1, 1, -1000, 1, -1000, -1000]
+    assert classic_rewards(actions, terminal=False, upper_crash=True).tolist() == [1] * 7
+
+
+def test_alpha_decays_with_visits():
+    q, visits = np.zeros((2, 2)), np.zeros((2, 2), dtype=np.int64)
+    for _ in range(3):
+        backward_update(q, [0], [1], [1.0], terminal=True, alpha=1.0, gamma=1.0, visits=visits,
+                        alpha_decay=1.0)
+    # step sizes 1, 1/2, 1/3: the running mean of the targets, which are all 1
+    assert visits[0, 1] == 3 and q[0, 1] == pytest.approx(1.0)
+    q_update(q, np.array([1]), np.array([0]), np.array([2.0]), np.array([0]), np.array([True]),
+             alpha=1.0, gamma=1.0, visits=visits, alpha_decay=1.0)
+    assert q[1, 0] == 2.0 and visits[1, 0] == 1
+
+
+def test_classic_preset_plays_one_game_greedily_and_stops_at_its_episode_budget():
+    config = QConfig.classic(seed=0, max_episodes=30)
+    assert (config.games, config.epsilon_start, config.gamma, config.rewards_scheme) == \
+        (1, 0.0, 1.0, "classic")
+    learner = QLearner(config)
+    first = learner.step(100_000)
+    assert learner.state.episodes == 30 and len(first["scores"]) == 30
+    again = QLearner(config)
+    again.step(100_000)
+    assert np.array_equal(again.q, learner.q)  # deterministic for a seed
+    assert (learner.visits > 0).any() and learner.q.min() < 0
