@@ -467,8 +467,8 @@ def qlearn():
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(1, 65_536), default=64, show_default=True,
-              help="Games played in parallel.")
+@click.option("--games", type=click.IntRange(1, 65_536), default=1, show_default=True,
+              help="Games played in parallel (one: the classic bot's setting, on a faster path).")
 @click.option("--preset", type=click.Choice(["classic"]), default=None,
               help="classic: the classic bot's whole recipe (one game, greedy, α 0.7, γ 1, 10-px "
                    "grid, backward sweeps, +1 alive / -1000 death rewards); options given beside "
@@ -482,16 +482,16 @@ def qlearn():
               help="Learning rate α.")
 @click.option("--alpha-decay", type=Finite(min=0), default=0.0, show_default=True,
               help="k > 0: α / (1 + n/k) after n visits of a state-action pair (0: constant α).")
-@click.option("--rewards-scheme", type=click.Choice(["env", "classic"]), default="env",
+@click.option("--rewards-scheme", type=click.Choice(["env", "classic"]), default="classic",
               show_default=True,
               help="The env's rewards (see the reward options), or the classic bot's (+1 per "
                    "frame, -1000 on a death's last two frames and on the last flap before an "
                    "upper-pipe crash; backward updates only).")
 @click.option("--episodes", "max_episodes", type=click.IntRange(0, 10**12), default=0,
               help="Stop after this many training episodes (0: no episode budget).")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.99, show_default=True,
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=1.0, show_default=True,
               help="Discount factor γ.")
-@click.option("--epsilon-start", type=Finite(0, 1), default=0.05, show_default=True,
+@click.option("--epsilon-start", type=Finite(0, 1), default=0.0, show_default=True,
               help="Initial ε.")
 @click.option("--epsilon-end", type=Finite(0, 1), default=0.0, show_default=True, help="Final ε.")
 @click.option("--epsilon-steps", type=click.IntRange(1, 10**13), default=10_000_000,
@@ -575,9 +575,12 @@ def qlearn_watch(table, speed, seed, record):
               show_default=True, help="Episodes of the final evaluation, per seed.")
 @click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
               show_default=True, help="Report folder.")
+@click.option("--save-agents", type=click.Path(file_okay=False), default=None,
+              help="Also save every trained agent in this folder (reinforce-seed0.pt, "
+                   "qlearning-seed0.npz, ...).")
 @friendly_errors
 def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episodes,
-            final_episodes, out):
+            final_episodes, out, save_agents):
     """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
     same unseen seeds, and write a report (table and plots)."""
     from flappy_pg.compare import run_comparison
@@ -585,7 +588,10 @@ def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episode
     if not seconds and not steps:
         raise UserError("give a budget: --seconds or --steps")
     writable_folder(out)
+    if save_agents:
+        writable_folder(save_agents)
     run_comparison(game_config, seed_list, seconds, steps, Path(out),
+                   save_agents=Path(save_agents) if save_agents else None,
                    eval_every_seconds=eval_every_seconds,
                    eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)
 

@@ -93,7 +93,10 @@ def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
 def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, steps: int,
                    out: Path, eval_every_seconds: float = 20.0, eval_episodes: int = 32,
                    final_episodes: int = 100, final_seed: int = 3_000_000,
+                   save_agents: Path | None = None,
                    echo: Callable[[str], None] = print) -> list[AgentRun]:
+    """Train and evaluate both agents on every seed, and write the report; with `save_agents`,
+    each trained agent is also saved there (`reinforce-seed0.pt`, `qlearning-seed0.npz`, ...)."""
     budget = {"max_seconds": seconds, "max_steps": steps}
     runs = []
     for agent in AGENTS:
@@ -102,6 +105,9 @@ def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, ste
             learner = make_learner(agent, seed, game, budget, eval_episodes)
             runs.append(train_and_track(learner, agent, seed, eval_every_seconds,
                                         final_episodes, final_seed, echo))
+            if save_agents is not None:
+                suffix = ".pt" if agent == "REINFORCE" else ".npz"
+                learner.save(save_agents / f"{agent.lower().replace('-', '')}-seed{seed}{suffix}")
             write_report(runs, out, game, budget, echo=lambda line: None)  # keep what is done
     write_report(runs, out, game, budget, echo)
     return runs

@@ -183,3 +183,13 @@ def test_qlearn_classic_preset_with_an_episode_budget(tmp_path):
     config = (tmp_path / "runs" / "c" / "config.json").read_text()
     assert '"rewards_scheme": "classic"' in config and '"next_cell": 40' in config
     assert '"games": 1' in config
+
+
+def test_qlearn_train_option_defaults_are_the_config_defaults():
+    from flappy_pg.qlearning import QConfig
+    command = main.commands["qlearn"].commands["train"]
+    defaults = {p.name: p.default for p in command.params}
+    config = QConfig()
+    for name in ("games", "cell", "next_cell", "alpha", "alpha_decay", "gamma", "epsilon_start",
+                 "epsilon_end", "epsilon_steps", "update", "rewards_scheme", "eval_episodes"):
+        assert defaults[name] == getattr(config, name), name
