@@ -153,10 +153,9 @@ def markdown_table(rows: list[dict]) -> str:
 
 
 def held_curves(runs: list[AgentRun], key: str) -> tuple[np.ndarray, np.ndarray]:
-    """(x, scores): each run's evaluations held until its next one, on the union of the runs'
-    evaluation points up to where the shortest run ends; scores has one row per run."""
-    end = min(r.curve[-1][key] for r in runs)
-    x = np.unique([p[key] for r in runs for p in r.curve if p[key] <= end])
+    """(x, scores): each run's evaluations held until its next one (and its last one after it
+    ended), on the union of the runs' evaluation points; scores has one row per run."""
+    x = np.unique([p[key] for r in runs for p in r.curve])
     rows = []
     for r in runs:
         xs, ys = [p[key] for p in r.curve], [p["mean"] for p in r.curve]
@@ -184,7 +183,8 @@ def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("each seed holds its last evaluation until the next one", fontsize=9)
+    ax.set_title("each seed holds its last evaluation until the next one (its final one once it "
+                 "has stopped)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -202,9 +202,9 @@ def verdict(runs: list[AgentRun]) -> str:
     if len(finals) < 2:
         return ""
     (a, (ma, ca, ra)), (b, (mb, cb, rb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
-    ratio = f"{ma / mb:.1f}x" if mb > 0 else "infinitely"
+    ratio = f", {ma / mb:.1f}x as many" if mb > 0 else ""
     text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} pipes "
-            f"({ca:.0%} of games at the cap) against {b}'s {mb:.1f} ({cb:.0%}), {ratio} as many.")
+            f"({ca:.0%} of games at the cap) against {b}'s {mb:.1f} ({cb:.0%}){ratio}.")
     wins = sum(x.final["mean"] > y.final["mean"] for x in ra for y in rb)
     text += f" Seed against seed, {a}'s final mean is higher in {wins} of {len(ra) * len(rb)} pairs."
     for agent, (_, _, mine) in finals.items():
