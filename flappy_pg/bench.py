@@ -205,7 +205,8 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
             passed = [c for c in checks if c <= s.seconds]
             checks = checks[len(passed):]
             score = evaluate(trainer.eval_actor(), trainer.config.game_config, episodes=episodes,
-                             seed=TEST_SEED, max_score=max_score)
+                             seed=TEST_SEED, max_score=max_score,
+                             obs_type=trainer.config.obs_type)
             if result.to_mean is None and score.mean >= target_mean:
                 result.to_mean = (s.seconds, s.env_steps)
             if result.to_capped is None and score.capped_share >= target_capped:

@@ -26,7 +26,14 @@ def atomic_torch_save(payload: dict, path: Path) -> None:
     atomic_write(path, lambda temporary: torch.save(payload, temporary))
 
 
-def layout() -> dict:
+PIXEL_LAYOUT = "pixel-pairs-v1"
+
+
+def layout(config=None) -> dict:
+    """The observation layout a policy of this `TrainConfig` reads (default: the features)."""
+    if config is not None and config.obs == "pixels":
+        from flappy_pg.pixels import PixelPairs
+        return {"name": PIXEL_LAYOUT, "shape": list(PixelPairs(config.game_config).shape)}
     return {"name": LAYOUT, "features": list(FEATURES)}
 
 
@@ -61,10 +68,13 @@ def load_checkpoint(path: str | Path) -> dict:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a flappy-pg REINFORCE checkpoint")
     found = payload.get("observation_layout")
-    if found != layout():
-        name = found.get("name", "unknown") if isinstance(found, dict) else "unknown"
+    name = found.get("name", "unknown") if isinstance(found, dict) else "unknown"
+    if name not in (LAYOUT, PIXEL_LAYOUT):
         raise CheckpointError(f"{path} was trained on observation layout {name!r}; this version "
-                              f"uses {LAYOUT!r}: retrain it")
+                              f"uses {LAYOUT!r} (or {PIXEL_LAYOUT!r}): retrain it")
+    if found != layout(train_config_of(payload, path)):
+        raise CheckpointError(f"{path}: its observation layout {name!r} does not fit its "
+                              f"training settings")
     return payload
 
 
@@ -88,7 +98,7 @@ def trainer_payload(trainer) -> dict:
     import dataclasses
     return {
         "format": FORMAT,
-        "observation_layout": layout(),
+        "observation_layout": layout(trainer.config),
         "train_config": trainer.config.to_dict(),
         "state": dataclasses.asdict(trainer.state),
         "policy": trainer.policy.state_dict(),
@@ -148,10 +158,10 @@ def restore_trainer(payload: dict, path="the checkpoint", **overrides):
 
 def load_policy(path: str | Path):
     """The policy of a checkpoint (eval mode) and the checkpoint's contents."""
-    from flappy_pg.policy import Policy
+    from flappy_pg.policy import make_networks
     payload = load_checkpoint(path)
     config = train_config_of(payload, path)
-    policy = Policy(len(FEATURES), config.hidden, input_scale=config.input_scale)
+    policy, _ = make_networks(config)
     try:
         check_weights(policy, payload.get("policy"), "policy")
     except CheckpointError as error:

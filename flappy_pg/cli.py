@@ -251,6 +251,9 @@ def budget_options(command):
 
 
 TRAIN_DEFAULTS = TrainConfig()
+# `train --obs pixels` takes these unless given (a batch of frames is 600 times the features).
+PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
+                  "baseline": "mean"}
 
 
 RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
@@ -290,6 +293,11 @@ run_folder_options = options(
 @game_options
 @reward_options
 @budget_options
+@click.option("--obs", type=click.Choice(["features", "pixels"]), default=TRAIN_DEFAULTS.obs,
+              show_default=True,
+              help="What the policy sees: the 8 features (an MLP), or pixels: the 64 x 36 frame "
+                   "a step ago and now (a CNN; then --games 64, --train-max-score 30, --lr 0.001, "
+                   "--hidden 64 and --baseline mean unless given).")
 @click.option("--games", type=click.IntRange(1, 65_536), default=TRAIN_DEFAULTS.games, show_default=True,
               help="Games played in parallel; each plays one complete episode per round.")
 @click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=TRAIN_DEFAULTS.batch_steps,
@@ -350,6 +358,11 @@ def train(game_config, reward_config, budgets, given_budgets, seed, out, runs, n
     from flappy_pg.reinforce import Trainer
     from flappy_pg.training import start_run
     names = {"normalize": "normalize_advantages", "threads": "torch_threads"}
+    if options["obs"] == "pixels":  # defaults that fit a CNN and a batch of frames in memory
+        ctx = click.get_current_context()
+        for option, value in PIXEL_DEFAULTS.items():
+            if ctx.get_parameter_source(option) is click.core.ParameterSource.DEFAULT:
+                options[option] = value
     chosen = {names.get(k, k): v for k, v in options.items()}
 
     def new_trainer():
@@ -378,22 +391,25 @@ watch_options = options(
                  help="Save what is shown as a GIF or an MP4 video (--record out.mp4)."))
 
 
-def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str) -> None:
+def evaluate_and_print(act, config, path, episodes, seed, max_score, mode: str,
+                       obs_type: str = "features") -> None:
     from flappy_pg.evaluate import TEST_SEED, evaluate
     seed = TEST_SEED if seed is None else seed
     click.echo(f"evaluating {path} ({mode}, seeds {seed}...{seed + episodes - 1})", err=True)
-    click.echo(evaluate(act, config, episodes=episodes, seed=seed, max_score=max_score).line())
+    click.echo(evaluate(act, config, episodes=episodes, seed=seed, max_score=max_score,
+                        obs_type=obs_type).line())
 
 
 def load_reinforce(checkpoint: str | None, default=None):
-    """(policy, game config, path) of a checkpoint, or of a shipped one (the trained policy
-    unless `default` names another)."""
+    """(policy, game config, path, obs_type) of a checkpoint, or of a shipped one (the trained
+    policy unless `default` names another)."""
     from flappy_pg.checkpoint import load_policy
     from flappy_pg.paths import PRETRAINED_POLICY
     from flappy_pg.reinforce import TrainConfig
     path = checkpoint or default or PRETRAINED_POLICY
     policy, payload = load_policy(path)
-    return policy, TrainConfig.from_dict(payload["train_config"]).game_config, path
+    config = TrainConfig.from_dict(payload["train_config"])
+    return policy, config.game_config, path, config.obs_type
 
 
 def load_qlearn(table: str | None):
@@ -413,8 +429,8 @@ def report_scores(scores: list[int]) -> None:
 def policy_agent(policy, greedy: bool, seed: int | None):
     """(action, flap probability) for one observation, from a REINFORCE policy."""
     import numpy as np
-    from flappy_pg.policy import NumpyActor
-    actor, rng = NumpyActor(policy), np.random.default_rng(seed)
+    from flappy_pg.policy import actor_for
+    actor, rng = actor_for(policy), np.random.default_rng(seed)
 
     def agent(observation):
         p = float(actor.flap_probability(observation[None])[0])
@@ -433,13 +449,13 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
     import numpy as np
     from flappy_pg.evaluate import TEST_SEED
     from flappy_pg.reinforce import policy_actor
-    policy, config, path = load_reinforce(checkpoint)
+    policy, config, path, obs_type = load_reinforce(checkpoint)
     # --sample draws its actions from a generator seeded like the games: the same run twice
     # gives the same scores.
     act = policy_actor(policy, np.random.default_rng(TEST_SEED if seed is None else seed),
                        greedy=greedy)
     evaluate_and_print(act, config, path, episodes, seed, max_score,
-                       "greedy actions" if greedy else "sampled actions")
+                       "greedy actions" if greedy else "sampled actions", obs_type)
 
 
 @main.command()
@@ -452,10 +468,10 @@ def watch(checkpoint, speed, seed, record, greedy):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
     from flappy_pg.watch import run_watch
     writable_file(record)
-    policy, config, path = load_reinforce(checkpoint)
+    policy, config, path, obs_type = load_reinforce(checkpoint)
     report_scores(run_watch(policy_agent(policy, greedy, seed), config,
                             label="REINFORCE", source=Path(path).name, seed=seed, speed=speed,
-                            record=record, echo=click.echo))
+                            record=record, echo=click.echo, obs_type=obs_type))
 
 
 @main.group()
@@ -645,7 +661,10 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, p
         policies = [(Policy(8, defaults.hidden, defaults.init_flap_prob, defaults.input_scale),
                      GameConfig(), "a fresh policy")]
     elif checkpoint:
-        policy, config, path = load_reinforce(checkpoint)
+        policy, config, path, obs_type = load_reinforce(checkpoint)
+        if obs_type != "features":
+            raise UserError(f"{path} plays from pixels: the gradient lab works on feature "
+                            f"policies")
         policies = [(policy, config, str(path))]
     else:
         from flappy_pg.paths import MIDWAY_POLICY, PRETRAINED_POLICY

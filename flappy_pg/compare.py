@@ -68,7 +68,8 @@ def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
 
     def on_eval() -> None:
         result = evaluate(learner.eval_actor(), c.game_config, episodes=c.eval_episodes,
-                          seed=c.eval_seed, max_score=c.eval_max_score)
+                          seed=c.eval_seed, max_score=c.eval_max_score,
+                          obs_type=c.obs_type)
         state.last_eval = result.mean
         run.curve.append({"seconds": state.seconds, "env_steps": state.env_steps,
                           "episodes": state.episodes, "mean": result.mean})
@@ -84,7 +85,7 @@ def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
     if run.curve[-1]["env_steps"] != state.env_steps:
         on_eval()
     final = evaluate(learner.eval_actor(), c.game_config, episodes=final_episodes,
-                     seed=final_seed, max_score=c.eval_max_score)
+                     seed=final_seed, max_score=c.eval_max_score, obs_type=c.obs_type)
     run.final = {**final.summary(), "scores": final.scores}
     run.env_steps, run.seconds, run.episodes = state.env_steps, state.seconds, state.episodes
     return run

@@ -42,7 +42,7 @@ def check_max_score(max_score: int | None) -> int | None:
     return max_score
 
 
-OBS_TYPES = ("features", "pixels")
+OBS_TYPES = ("features", "pixels", "pixel-pairs")
 
 
 def observation_setup(obs_type: str, config: GameConfig, ops):
@@ -50,9 +50,9 @@ def observation_setup(obs_type: str, config: GameConfig, ops):
     if obs_type == "features":
         low, high = bounds(config)
         return gym.spaces.Box(low, high, dtype=np.float32), Features(config, ops)
-    if obs_type == "pixels":
-        from flappy_pg.pixels import PixelFrames
-        frames = PixelFrames(config)
+    if obs_type in ("pixels", "pixel-pairs"):
+        from flappy_pg.pixels import PixelFrames, PixelPairs
+        frames = PixelFrames(config) if obs_type == "pixels" else PixelPairs(config)
         return gym.spaces.Box(0, 255, frames.shape, dtype=np.uint8), frames
     raise ConfigError(f"obs_type must be one of {', '.join(OBS_TYPES)}, got {obs_type!r}")
 
@@ -96,7 +96,7 @@ class FlappyBirdEnv(gym.Env):
 
     def _observation(self) -> np.ndarray:
         g = self.game
-        if self.obs_type == "pixels":
+        if self.obs_type != "features":
             return self._observer.of_game(g)
         return np.array(self._observer(g.y, g.vel, g.t, g.next_index, g.next_gap, g.after_gap),
                         dtype=np.float32)

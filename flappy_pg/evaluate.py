@@ -43,8 +43,9 @@ class EvalResult:
 
 
 def evaluate(act: Act, config: GameConfig, episodes: int = 100, seed: int = EVAL_SEED,
-             max_score: int = 1000) -> EvalResult:
-    """Play one episode on each of the seeds seed, seed + 1, ..., capped at `max_score` pipes."""
-    env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score)
+             max_score: int = 1000, obs_type: str = "features") -> EvalResult:
+    """Play one episode on each of the seeds seed, seed + 1, ..., capped at `max_score` pipes,
+    the agent seeing observations of `obs_type`."""
+    env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score, obs_type=obs_type)
     result = play_episodes(env, act, seed=seed)
     return EvalResult(result.scores, result.lengths, max_score)

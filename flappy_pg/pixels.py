@@ -6,7 +6,10 @@ y = 8r + 4), using the same boxes as the crash test and the renderer: sky 0, pip
 bird 255. At this scale the bird is a 4 x 3 block, the gap 12 or 13 rows and the bird's height
 readable to 8 pixels, while a batch of 1,024 frames is 2.4 MB, which numpy can draw more than a
 million times a second. (An 84 x 84 frame, the DQN size, distorts the tall screen and is three times
-larger.) One frame shows no speed: stack frames (`gymnasium.wrappers.FrameStackObservation`).
+larger.) One frame shows no speed: stack frames (`gymnasium.wrappers.FrameStackObservation`), or use
+`PixelPairs` (`obs_type="pixel-pairs"`): the frame a step ago and the frame now, both drawn from
+the current state (the bird moved by its speed and the pipes by theirs in the last frame), so
+that an observation is still a function of the state, as a policy trained in batches needs.
 
 Drawing is batched over games: each column of the frame is one of a few precomputed patterns (sky
 and ground, or a pipe with its gap at one of the possible heights), so a frame is one lookup of
@@ -16,6 +19,7 @@ whole columns, then the bird's block is drawn over it.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -54,7 +58,9 @@ class PixelFrames:
         p = self.physics
         # The next pipe's left edge lies in (switch_x, switch_x + spacing].
         self.before = math.ceil((c.bird_x + c.pipe_spacing) / c.pipe_spacing) - 1
-        self.after = math.ceil((c.screen_width - p.switch_x - 1) / c.pipe_spacing) - 1
+        # (One more pipe than the screen needs now, for the frame a step ago: pipes were further
+        # right by pipe_speed.)
+        self.after = math.ceil((c.screen_width - p.switch_x + c.pipe_speed - 1) / c.pipe_spacing) - 1
         self.offsets = np.arange(-self.before, self.after + 1)
         columns = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
         self.bird_columns = slice(columns[0], columns[-1] + 1)  # the bird never moves sideways
@@ -112,6 +118,28 @@ class PixelFrames:
         top, bottom = _cells_from(game.y), _cells_from(game.y + c.bird_height)
         frame[max(top, 0):max(bottom, 0), self.bird_columns] = BIRD
         return frame
+
+
+class PixelPairs:
+    """Observations of shape (2, rows, cols): the frame one step ago, then the frame now."""
+
+    def __init__(self, config: GameConfig):
+        self.frames = PixelFrames(config)
+        self.shape = (2, *self.frames.shape)
+        self.speed = config.pipe_speed
+
+    def of_batch(self, games) -> np.ndarray:
+        draw = self.frames.draw
+        pairs = np.empty((games.num_games, *self.shape), dtype=np.uint8)
+        pairs[:, 0] = draw(games.y - games.vel, games.pipe_x + self.speed, games.key,
+                           games.next_index, games.next_gap, games.after_gap)
+        pairs[:, 1] = self.frames.of_batch(games)
+        return pairs
+
+    def of_game(self, game) -> np.ndarray:
+        before = SimpleNamespace(y=game.y - game.vel, t=game.t - 1, key=game.key,
+                                 next_index=game.next_index)
+        return np.stack([self.frames.of_game(before), self.frames.of_game(game)])
 
 
 def _cells_from(position):

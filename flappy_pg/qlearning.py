@@ -113,6 +113,10 @@ class QConfig(RunSettings):
         return cls(**{**recipe, **overrides})
 
     @property
+    def obs_type(self) -> str:
+        return "features"  # the table's cells are read from the features
+
+    @property
     def binning_settings(self) -> dict:
         return {"cell": self.cell, "next_cell": self.next_cell}
 

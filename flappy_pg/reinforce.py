@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from flappy_pg.policy import NumpyActor, Policy, ValueBaseline
+from flappy_pg.policy import Policy, actor_for, make_networks
 from flappy_pg.core import Physics, episode_keys
 from flappy_pg.observation import Features
 from flappy_pg.rollout import Act, Episodes, play_keys
@@ -30,7 +30,7 @@ from flappy_pg.training import RunState
 # -- 1. the buffer: complete episodes ----------------------------------------------------------
 def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False) -> Act:
     """Actions from a snapshot of the policy: sampled from π(·|s), or its most likely action."""
-    actor = NumpyActor(policy)
+    actor = actor_for(policy)
 
     def act(observations: np.ndarray) -> np.ndarray:
         p_flap = actor.flap_probability(observations)
@@ -161,14 +161,17 @@ class Trainer:
         self.config = config
         torch.set_num_threads(config.torch_threads)
         torch.manual_seed(config.seed)
-        self.policy = Policy(8, config.hidden, config.init_flap_prob, config.input_scale).to(config.device)
-        self.value = ValueBaseline(8, config.hidden, config.input_scale).to(config.device)
+        self.policy, self.value = make_networks(config)
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr)
         self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
         self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
         self.rng = np.random.default_rng(config.seed)  # action sampling
         self.physics = Physics(config.game_config)
-        self.features = Features(config.game_config)
+        if config.obs == "pixels":
+            from flappy_pg.pixels import PixelPairs
+            self.features = PixelPairs(config.game_config)
+        else:
+            self.features = Features(config.game_config)
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
 

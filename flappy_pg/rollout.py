@@ -11,7 +11,7 @@ import numpy as np
 
 from flappy_pg.config import RewardConfig
 from flappy_pg.core import GameBatch, Physics
-from flappy_pg.observation import FEATURES, Features
+from flappy_pg.observation import Features
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 #: Maps the observations of the games still playing to their actions (0 or 1).
@@ -26,7 +26,7 @@ class Episodes:
     scores: np.ndarray  # pipes passed
     lengths: np.ndarray  # steps
     truncated: np.ndarray  # ended by a cap, not by a crash
-    observations: np.ndarray | None = None  # T x N x obs, float32
+    observations: np.ndarray | None = None  # T x N x obs (float32 features, or uint8 pixels)
     actions: np.ndarray | None = None  # T x N, int64
     rewards: np.ndarray | None = None  # T x N, float64 (0 outside the episode)
     mask: np.ndarray | None = None  # T x N, bool
@@ -101,7 +101,8 @@ def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys:
             games, playing = games.select(still), playing[still]
     steps = len(trace)
     episodes = Episodes(scores, lengths, truncated,
-                        observations=np.zeros((steps, n, len(FEATURES)), dtype=np.float32),
+                        observations=np.zeros((steps, n, *trace[0][1].shape[1:]),
+                                              dtype=trace[0][1].dtype),
                         actions=np.zeros((steps, n), dtype=np.int64),
                         rewards=np.zeros((steps, n)), mask=np.zeros((steps, n), dtype=bool))
     for t, (rows, observations, actions, reward) in enumerate(trace):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from flappy_pg.config import GameConfig, RewardConfig, RunSettings, require
 
 RETURN_TYPES = ("reward-to-go", "full")
+OBSERVATIONS = ("features", "pixels")
+PIXEL_BATCH_BYTES = 2 * 1024**3  # the most a pixel batch may hold, at its longest
 BASELINES = ("none", "mean", "value")
 
 # Upper limits: beyond them a run would not fit in memory or never finish its first batch.
@@ -23,6 +25,8 @@ class TrainConfig(RunSettings):
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
     seed: int = 0
+    # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, a CNN)
+    obs: str = "features"
     games: int = 256  # episodes per batch: each game plays one complete episode per round
     batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
     # Play more rounds until the batch holds this many deaths (crashes), at most `max_rounds`:
@@ -61,6 +65,7 @@ class TrainConfig(RunSettings):
 
     def __post_init__(self) -> None:
         checks = [
+            (self.obs in OBSERVATIONS, f"obs must be one of {OBSERVATIONS}"),
             (self.returns in RETURN_TYPES, f"returns must be one of {RETURN_TYPES}"),
             (self.baseline in BASELINES, f"baseline must be one of {BASELINES}"),
             (0.0 < self.gamma <= 1.0, "gamma must be in (0, 1]"),
@@ -93,6 +98,27 @@ class TrainConfig(RunSettings):
         ]
         require(checks)
         self.check_common()
+        if self.obs == "pixels":
+            self.check_pixel_batch()
+
+    @property
+    def obs_type(self) -> str:
+        """The envs' `obs_type` of this run's observations."""
+        return "pixel-pairs" if self.obs == "pixels" else "features"
+
+    def check_pixel_batch(self) -> None:
+        """A batch of pixel observations is stored whole: refuse one too large for memory."""
+        from flappy_pg.config import ConfigError
+        c = self.game_config
+        frames = (c.first_pipe_x + c.pipe_width - c.bird_x
+                  + self.train_max_score * c.pipe_spacing) / c.pipe_speed
+        rows, cols = -(-c.screen_height // 8), -(-c.screen_width // 8)
+        size = frames * self.games * 2 * rows * cols * max(1, self.max_rounds if self.min_deaths else 1)
+        if size > PIXEL_BATCH_BYTES:
+            raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
+                              f"pipes would need {size / 1024**3:.1f} GB per batch (at most "
+                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f}): lower --games or "
+                              f"--train-max-score")
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "hidden": list(self.hidden)}
@@ -102,6 +128,7 @@ class TrainConfig(RunSettings):
         values = migrate_eval_clock(values)
         if isinstance(values, dict):
             values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
+            values.setdefault("obs", "features")
         if "hidden" in values and isinstance(values["hidden"], list):
             values["hidden"] = tuple(values["hidden"])
         return super().from_dict(values)

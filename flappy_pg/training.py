@@ -161,7 +161,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     def on_eval() -> None:
         nonlocal last_save
         result = evaluate(learner.eval_actor(), c.game_config, episodes=c.eval_episodes,
-                          seed=c.eval_seed, max_score=c.eval_max_score)
+                          seed=c.eval_seed, max_score=c.eval_max_score,
+                          obs_type=c.obs_type)
         s = learner.state
         s.last_eval = result.mean
         log.evaluation({"update": s.updates, "env_steps": s.env_steps,

@@ -22,16 +22,16 @@ Agent = Callable[[np.ndarray], tuple[int, float]]
 
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
               speed: float = 1, record: str | None = None, max_frames: int | None = None,
-              source: str = "", echo=print) -> list[int]:
-    """Show the agent (`label`, loaded from `source`) playing; returns the finished episodes'
-    scores."""
+              source: str = "", echo=print, obs_type: str = "features") -> list[int]:
+    """Show the agent (`label`, loaded from `source`) playing, seeing observations of
+    `obs_type`; returns the finished episodes' scores."""
     from flappy_pg.recording import Recorder
     from flappy_pg.render import Renderer
 
     recorder = Recorder(record) if record else None
     renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label} {source}".strip())
     pg = renderer.pg
-    env = FlappyBirdEnv(config=config)
+    env = FlappyBirdEnv(config=config, obs_type=obs_type)
     speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
     observation, _ = env.reset(seed=seed)
     episode, scores, frames, paused, pause_left = 1, [], 0, False, 0

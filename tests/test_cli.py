@@ -1,6 +1,7 @@
 """The command line: help everywhere, one-line errors for bad input, tiny end-to-end runs."""
 
 import csv
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -193,3 +194,18 @@ def test_qlearn_train_option_defaults_are_the_config_defaults():
     for name in ("games", "cell", "next_cell", "alpha", "alpha_decay", "gamma", "epsilon_start",
                  "epsilon_end", "epsilon_steps", "update", "rewards_scheme", "eval_episodes"):
         assert defaults[name] == getattr(config, name), name
+
+
+def test_train_from_pixels_takes_pixel_defaults_and_its_checkpoint_evaluates(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["train", "--obs", "pixels", "--games", "4", "--steps", "300",
+                                  "--threads", "1", "--eval-every-steps", "0", "--eval-episodes", "2",
+                                  "--out", str(tmp_path / "ck"), "--runs", str(tmp_path / "runs"),
+                                  "--name", "px"])
+    assert result.exit_code == 0, result.output
+    config = json.loads((tmp_path / "runs" / "px" / "config.json").read_text())
+    assert (config["obs"], config["games"], config["train_max_score"], config["lr"],
+            config["hidden"], config["baseline"]) == ("pixels", 4, 30, 0.001, [64], "mean")
+    evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "px" / "latest.pt"),
+                                     "--episodes", "2", "--max-score", "3"])
+    assert evaluated.exit_code == 0 and "score over 2 episodes" in evaluated.output

@@ -56,12 +56,13 @@ def test_pipes_and_bird_sit_where_the_full_size_frame_has_them(config):
     renderer.close()
 
 
+@pytest.mark.parametrize("obs_type", ["pixels", "pixel-pairs"])
 @pytest.mark.parametrize("config", [None, {"pipe_spacing": 95, "pipe_gap": 150, "ground_y": 512.0,
                                             "bird_x": 120, "first_pipe_x": 300}])
-def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box(config):
+def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box(config, obs_type):
     n, seed = 4, 3
-    vector = FlappyBirdVectorEnv(n, obs_type="pixels", max_episode_steps=200, config=config)
-    singles = [gym.make("flappy_pg/FlappyBird-v0", obs_type="pixels", max_episode_steps=200,
+    vector = FlappyBirdVectorEnv(n, obs_type=obs_type, max_episode_steps=200, config=config)
+    singles = [gym.make("flappy_pg/FlappyBird-v0", obs_type=obs_type, max_episode_steps=200,
                         config=config) for _ in range(n)]
     vobs, _ = vector.reset(seed=seed)
     sobs = [env.reset(seed=seed + i)[0] for i, env in enumerate(singles)]
@@ -80,7 +81,29 @@ def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box(config):
                 needs_reset[i] = terminated or truncated
             assert np.array_equal(vobs[i], obs)
         assert vobs in vector.observation_space
-    assert vector.single_observation_space.shape == (64, 36)
+    assert vector.single_observation_space.shape == ((64, 36) if obs_type == "pixels"
+                                                     else (2, 64, 36))
+
+
+def test_a_pair_shows_the_frame_a_step_ago_beside_the_frame_now():
+    pairs = FlappyBirdVectorEnv(8, obs_type="pixel-pairs")
+    frames = FlappyBirdVectorEnv(8, obs_type="pixels")
+    pair, _ = pairs.reset(seed=5)
+    frame, _ = frames.reset(seed=5)
+    assert np.array_equal(pair[:, 1], frame)
+    rng = np.random.default_rng(1)
+    compared = 0
+    for _ in range(500):
+        actions = (rng.random(8) < 0.1).astype(np.int64)
+        before = frame
+        pair, _, terminated, truncated, _ = pairs.step(actions)
+        frame, *_ = frames.step(actions)
+        assert np.array_equal(pair[:, 1], frame)
+        # a game that just started, or lies on the ground, has no frame a step ago to match
+        moved = (pairs.games.t > 1) & (pairs.games.y < pairs.games.physics.lowest_y)
+        assert np.array_equal(pair[moved, 0], before[moved])
+        compared += moved.sum()
+    assert compared > 2000
 
 
 def test_pixel_env_passes_both_checkers():

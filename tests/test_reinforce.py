@@ -96,8 +96,9 @@ def test_rollouts_hold_complete_episodes_without_the_reset_step():
     assert np.array_equal(episodes.observations[0], single)
 
 
-def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path):
-    trainer = Trainer(TrainConfig(**TINY))
+@pytest.mark.parametrize("obs", ["features", "pixels"])
+def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, obs):
+    trainer = Trainer(TrainConfig(**TINY, obs=obs))
     trainer.step()
     trainer.step()
     save_trainer(trainer, tmp_path / "latest.pt")
@@ -108,7 +109,11 @@ def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path):
     for p, q in zip(trainer.policy.parameters(), resumed.policy.parameters()):
         assert torch.equal(p, q)
     policy, payload = load_policy(tmp_path / "latest.pt")
-    assert payload["train_config"]["games"] == 4
+    assert payload["train_config"]["games"] == 4 and payload["train_config"]["obs"] == obs
+    result = evaluate(policy_actor(policy, np.random.default_rng(0), greedy=True),
+                      trainer.config.game_config, episodes=3, max_score=2,
+                      obs_type=trainer.config.obs_type)
+    assert len(result.scores) == 3
 
 
 def test_bad_checkpoints_are_refused_with_one_line(tmp_path):
@@ -137,7 +142,8 @@ def test_bad_checkpoints_are_refused_with_one_line(tmp_path):
 def test_invalid_training_settings_are_refused():
     from flappy_pg.config import ConfigError
     for bad in ({"baseline": "median"}, {"returns": "td"}, {"gamma": 0.0}, {"games": 0},
-                {"init_flap_prob": 1.0}, {"game": {"pipe_gap": -5}}):
+                {"init_flap_prob": 1.0}, {"game": {"pipe_gap": -5}}, {"obs": "rgb"},
+                {"obs": "pixels", "games": 4096, "train_max_score": 1000}):
         with pytest.raises(ConfigError):
             TrainConfig(**bad)
 
@@ -197,3 +203,21 @@ def test_the_cut_short_tail_of_a_truncated_episode_is_left_out_and_crashes_are_k
     assert keep[:, 1].tolist() == [True] * 4 + [False] * 2  # crashed: all 4 steps kept
     assert keep[:, 2].tolist() == [True] * 3 + [False] * 3
     assert np.array_equal(complete_steps(episodes, tail=0), mask)
+
+
+def test_pixel_policy_batches_hold_frame_pairs_and_a_layout_of_their_own(tmp_path):
+    from flappy_pg.policy import PixelPolicy
+    trainer = Trainer(TrainConfig(**TINY, obs="pixels"))
+    assert isinstance(trainer.policy, PixelPolicy)
+    episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
+    assert episodes.observations.shape[2:] == (2, 64, 36)
+    assert episodes.observations.dtype == np.uint8
+    first = episodes.observations[0, 0]
+    assert (first == 255).any() and (first == 64).any()  # the bird and the ground are drawn
+    save_trainer(trainer, tmp_path / "pixels.pt")
+    payload = torch.load(tmp_path / "pixels.pt", weights_only=True)
+    assert payload["observation_layout"] == {"name": "pixel-pairs-v1", "shape": [2, 64, 36]}
+    payload["observation_layout"] = trainer_payload(Trainer(TrainConfig(**TINY)))["observation_layout"]
+    atomic_torch_save(payload, tmp_path / "mismatch.pt")
+    with pytest.raises(CheckpointError, match="does not fit its training settings"):
+        load_checkpoint(tmp_path / "mismatch.pt")

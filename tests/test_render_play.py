@@ -200,3 +200,16 @@ def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
                        record=str(tmp_path / "watch.gif"))
     assert len(scores) >= 2 and all(s == 0 for s in scores)
     assert (tmp_path / "watch.gif").stat().st_size > 0
+
+
+def test_watch_hands_a_pixel_agent_frame_pairs():
+    from flappy_pg.watch import run_watch
+    shapes = set()
+
+    def agent(observation):
+        shapes.add(observation.shape)
+        return 0, 0.0
+
+    pygame.display.init()
+    run_watch(agent, GameConfig(), label="pixels", seed=0, max_frames=20, obs_type="pixel-pairs")
+    assert shapes == {(2, 64, 36)}
