@@ -1,0 +1,36 @@
+"""Plot the classic Q-learning reproduction per training episode (experiments/qlearn_classic.py).
+
+Usage: python experiments/plot_qlearn_classic.py OUT_PNG CSV [CSV ...]
+"""
+
+import csv
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+out, paths = sys.argv[1], sys.argv[2:]
+fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=110)
+for path, colour in zip(paths, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+    rows = list(csv.DictReader(open(path)))
+    seed = rows[0]["seed"]
+    train = np.array([float(r["score"]) for r in rows if r["kind"] == "train"])
+    evals = [(int(r["episode"]), float(r["score"])) for r in rows if r["kind"] == "eval100"]
+    window = np.convolve(train, np.ones(100) / 100, mode="valid")
+    ax.plot(np.arange(100, len(train) + 1), window, color=colour,
+            label=f"seed {seed}: mean of the last 100 training games")
+    ax.plot(*zip(*evals), "o", color=colour, markersize=4,
+            label=f"seed {seed}: greedy table on 100 unseen games")
+ax.axhline(150, color="grey", linestyle="--", linewidth=1)
+ax.axvline(1500, color="grey", linestyle=":", linewidth=1)
+ax.text(1550, 155, "chncyhn's bot: ~150 after ~1,500 games", fontsize=8, color="grey")
+ax.set_xlabel("training episodes (one game, greedy: every training game is a test of the table)")
+ax.set_ylabel("score (pipes)")
+ax.set_title("the classic Q-learning recipe on flappy-pg's game", fontsize=10)
+ax.grid(alpha=0.3)
+ax.legend(fontsize=7, loc="upper left")
+fig.tight_layout()
+fig.savefig(out)
