@@ -30,12 +30,14 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=64, help="episodes per batch")
     parser.add_argument("--max-score", type=int, default=30, help="training episodes end here")
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--baseline", choices=["mean", "value"], default="mean",
+                        help="value: a CNN V(s), fitted with 5 minibatches of 1024 per update")
     parser.add_argument("--eval-every", type=float, default=30.0, help="seconds of training")
     args = parser.parse_args()
 
     config = TrainConfig(obs="pixels", seed=args.seed, games=args.games, lr=args.lr,
-                         train_max_score=args.max_score, hidden=(64,), baseline="mean",
-                         eval_every_steps=0)
+                         train_max_score=args.max_score, hidden=(64,), baseline=args.baseline,
+                         value_steps=5, value_minibatch=1024, eval_every_steps=0)
     trainer = Trainer(config)
     state, next_eval = trainer.state, 0.0
     while True:
