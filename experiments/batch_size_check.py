@@ -1,8 +1,11 @@
 """Does the batch size the gradient lab implies pay off? From one checkpoint, continue training
-with each batch size (games per round) for the same number of env steps, then evaluate greedily
-on 100 unseen games capped at 1000 pipes (seeds 1,000,000+, the selection seeds).
+with each batch setting for the same number of env steps, then evaluate greedily on 100 unseen
+games capped at 1000 pipes (seeds 1,000,000+, the selection seeds).
 
-    python experiments/batch_size_check.py CHECKPOINT STEPS GAMES[,GAMES...]
+    python experiments/batch_size_check.py CHECKPOINT STEPS VARIANT[,VARIANT...]
+
+A variant is a number of games per round (`2048`), or training settings joined by `+`
+(`games=256+min_deaths=128+max_rounds=16`, `games=2048+lr=0.001`).
 """
 
 import sys
@@ -20,8 +23,19 @@ start = restore_trainer(load_checkpoint(path), path)
 print(evaluate(policy_actor(start.policy, np.random.default_rng(5), greedy=True),
                start.config.game_config, episodes=100, max_score=1000,
                seed=start.config.eval_seed).line(), flush=True)
-for games in (int(g) for g in sys.argv[3].split(",")):
-    trainer = restore_trainer(load_checkpoint(path), path, games=games)
+
+def settings(variant: str) -> dict:
+    if variant.isdigit():
+        return {"games": int(variant)}
+    pairs = (item.split("=", 1) for item in variant.split("+"))
+    return {key: (float(value) if "." in value or "e" in value else int(value))
+            for key, value in pairs}
+
+
+for variant in sys.argv[3].split(","):
+    trainer = restore_trainer(load_checkpoint(path), path, **settings(variant))
+    for group in trainer.optimizer.param_groups:  # the saved optimizer state carries its own lr
+        group["lr"] = trainer.config.lr
     first, began = trainer.state.env_steps, time.perf_counter()
     updates = 0
     while trainer.state.env_steps - first < budget:
@@ -30,5 +44,5 @@ for games in (int(g) for g in sys.argv[3].split(",")):
     result = evaluate(policy_actor(trainer.policy, np.random.default_rng(5), greedy=True),
                       trainer.config.game_config, episodes=100, max_score=1000,
                       seed=trainer.config.eval_seed)
-    print(f"games {games}: {updates} updates, {trainer.state.env_steps - first:,} steps, "
+    print(f"{variant}: {updates} updates, {trainer.state.env_steps - first:,} steps, "
           f"{time.perf_counter() - began:.0f} s: {result.line()}", flush=True)
