@@ -37,9 +37,19 @@ class AgentRun:
     seed: int
     curve: list[dict] = field(default_factory=list)  # seconds, env_steps, episodes, mean
     final: dict | None = None
-    env_steps: int = 0
-    seconds: float = 0.0
-    episodes: int = 0
+
+    # The last evaluation is made when training ends, so it holds the run's totals.
+    @property
+    def env_steps(self) -> int:
+        return self.curve[-1]["env_steps"]
+
+    @property
+    def seconds(self) -> float:
+        return self.curve[-1]["seconds"]
+
+    @property
+    def episodes(self) -> int:
+        return self.curve[-1]["episodes"]
 
     def first_reaching(self, score: float, key: str) -> float | None:
         for point in self.curve:
@@ -87,7 +97,6 @@ def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
     final = evaluate(learner.eval_actor(), c.game_config, episodes=final_episodes,
                      seed=final_seed, max_score=c.eval_max_score, obs_type=c.obs_type)
     run.final = {**final.summary(), "scores": final.scores}
-    run.env_steps, run.seconds, run.episodes = state.env_steps, state.seconds, state.episodes
     return run
 
 

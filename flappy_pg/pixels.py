@@ -34,7 +34,7 @@ class PixelFrames:
     """Draws the frames of one game config: `of_batch(games)` for a `GameBatch`, `of_game(game)`
     for one game (anything with y, t, key, next_index, next_gap, after_gap)."""
 
-    def __init__(self, config: GameConfig):
+    def __init__(self, config: GameConfig, lookback: bool = False):
         c = self.config = config
         self.physics = Physics(config)
         self.shape = (math.ceil(c.screen_height / CELL), math.ceil(c.screen_width / CELL))
@@ -58,9 +58,10 @@ class PixelFrames:
         p = self.physics
         # The next pipe's left edge lies in (switch_x, switch_x + spacing].
         self.before = math.ceil((c.bird_x + c.pipe_spacing) / c.pipe_spacing) - 1
-        # (One more pipe than the screen needs now, for the frame a step ago: pipes were further
-        # right by pipe_speed.)
-        self.after = math.ceil((c.screen_width - p.switch_x + c.pipe_speed - 1) / c.pipe_spacing) - 1
+        # With `lookback`, `draw` also covers the frame a step ago, whose pipes lay pipe_speed
+        # further right (it may need one more pipe).
+        reach = c.screen_width - p.switch_x + (c.pipe_speed if lookback else 0)
+        self.after = math.ceil((reach - 1) / c.pipe_spacing) - 1
         self.offsets = np.arange(-self.before, self.after + 1)
         columns = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
         self.bird_columns = slice(columns[0], columns[-1] + 1)  # the bird never moves sideways
@@ -124,7 +125,7 @@ class PixelPairs:
     """Observations of shape (2, rows, cols): the frame one step ago, then the frame now."""
 
     def __init__(self, config: GameConfig):
-        self.frames = PixelFrames(config)
+        self.frames = PixelFrames(config, lookback=True)
         self.shape = (2, *self.frames.shape)
         self.speed = config.pipe_speed
 

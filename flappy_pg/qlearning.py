@@ -278,21 +278,19 @@ class QLearner:
         self.q = np.zeros((self.binning.size, 2)) if q is None else q
         self.visits = np.zeros(self.q.shape, dtype=np.int64) if visits is None else visits
         self.rng = np.random.default_rng(config.seed)
+        game = dict(config=config.game_config, rewards=config.reward_config,
+                    max_score=config.train_max_score)
         if config.games == 1:  # the classic bot's setting: Python numbers are 20x faster here
-            self.env = FlappyBirdEnv(config=config.game_config, rewards=config.reward_config,
-                                     max_score=config.train_max_score)
-            self.observations, _ = self.env.reset(seed=config.seed)
-            self._episode = ([], [], [])
+            self.env = FlappyBirdEnv(**game)
+            self._episode = ([], [], [])  # cells, actions, rewards of the episode being played
         else:
-            self.env = FlappyBirdVectorEnv(config.games, config=config.game_config,
-                                           rewards=config.reward_config,
-                                           max_score=config.train_max_score)
-            self.observations, _ = self.env.reset(seed=config.seed)
+            self.env = FlappyBirdVectorEnv(config.games, **game)
+            self._resetting = np.zeros(config.games, dtype=bool)
+            self._episodes = EpisodeBuffer(config.games)
+            self._returns = np.zeros(config.games)  # of the episode each game is playing
+            self._lengths = np.zeros(config.games, dtype=np.int64)
+        self.observations, _ = self.env.reset(seed=config.seed)
         self.state = RunState()
-        self._resetting = np.zeros(config.games, dtype=bool)
-        self._episodes = EpisodeBuffer(config.games)
-        self._returns = np.zeros(config.games)  # of the episode each game is playing
-        self._lengths = np.zeros(config.games, dtype=np.int64)
         self.recent_scores: list[int] = []
 
     @property
@@ -337,7 +335,6 @@ class QLearner:
                 "score_max": int(max(self.recent_scores)) if self.recent_scores else 0,
                 "scores": scores, "episode_returns": episode_returns,
                 "episode_lengths": episode_lengths, "epsilon": self.epsilon,
-                "visited_cells": int((self.visits > 0).any(axis=1).sum()),
                 "sps": steps / max(seconds, 1e-9)}
 
     def _play_one_game(self, frames: int, scores: list, episode_returns: list,

@@ -22,7 +22,7 @@ import torch
 
 from flappy_pg.policy import Policy, actor_for, make_networks
 from flappy_pg.core import Physics, episode_keys
-from flappy_pg.observation import Features
+from flappy_pg.env import observation_setup
 from flappy_pg.rollout import Act, Episodes, play_keys
 from flappy_pg.train_config import BASELINES, RETURN_TYPES, TrainConfig  # noqa: F401
 from flappy_pg.training import RunState
@@ -167,11 +167,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
         self.rng = np.random.default_rng(config.seed)  # action sampling
         self.physics = Physics(config.game_config)
-        if config.obs == "pixels":
-            from flappy_pg.pixels import PixelPairs
-            self.features = PixelPairs(config.game_config)
-        else:
-            self.features = Features(config.game_config)
+        _, self.observer = observation_setup(config.obs_type, config.game_config, np)
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
 
@@ -180,7 +176,7 @@ class Trainer:
         c = self.config
         keys = episode_keys(c.seed, self.rounds, c.games)
         self.rounds += 1
-        return play_keys(self.physics, self.features, c.reward_config, keys, act, c.train_max_score)
+        return play_keys(self.physics, self.observer, c.reward_config, keys, act, c.train_max_score)
 
     def step(self) -> dict:
         """Collect one batch of complete episodes and make one policy-gradient update."""

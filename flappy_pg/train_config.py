@@ -108,12 +108,14 @@ class TrainConfig(RunSettings):
 
     def check_pixel_batch(self) -> None:
         """A batch of pixel observations is stored whole: refuse one too large for memory."""
+        import math
         from flappy_pg.config import ConfigError
+        from flappy_pg.pixels import PixelPairs
         c = self.game_config
         frames = (c.first_pipe_x + c.pipe_width - c.bird_x
                   + self.train_max_score * c.pipe_spacing) / c.pipe_speed
-        rows, cols = -(-c.screen_height // 8), -(-c.screen_width // 8)
-        size = frames * self.games * 2 * rows * cols * max(1, self.max_rounds if self.min_deaths else 1)
+        rounds = self.max_rounds if self.min_deaths else 1
+        size = frames * self.games * rounds * math.prod(PixelPairs(c).shape)
         if size > PIXEL_BATCH_BYTES:
             raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
                               f"pipes would need {size / 1024**3:.1f} GB per batch (at most "
