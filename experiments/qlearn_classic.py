@@ -9,6 +9,7 @@ every training episode's score (the classic bot's curve: its training games are 
 
 import ast
 import csv
+import os
 import sys
 import time
 
@@ -17,6 +18,7 @@ import numpy as np
 from flappy_pg.evaluate import evaluate
 from flappy_pg.qlearning import QConfig, QLearner, table_actor
 
+EVAL_EVERY = int(os.environ.get("QL_EVAL_EVERY", "500"))  # episodes between evaluations
 seeds = [int(s) for s in sys.argv[1].split(",")]
 episodes, out = int(sys.argv[2]), sys.argv[3]
 overrides = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in sys.argv[4:])}
@@ -35,7 +37,7 @@ with open(out, "w", newline="") as f:
                 history.append(score)
                 writer.writerow([seed, done, "train", score, learner.state.env_steps,
                                  f"{time.perf_counter() - start:.1f}"])
-                if done % 500 == 0:
+                if done % EVAL_EVERY == 0:
                     r = evaluate(table_actor(learner.q, learner.binning), learner.config.game_config,
                                  episodes=100, seed=2_000_000, max_score=10_000)
                     writer.writerow([seed, done, "eval100", r.mean, learner.state.env_steps,

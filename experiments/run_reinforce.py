@@ -4,6 +4,8 @@ capped at 1000 pipes) greedily and with sampled actions.
 
     python experiments/run_reinforce.py '{"input_scale": 16}' 90 45
     (settings as JSON over TrainConfig's defaults, budget in seconds, snapshot marks)
+    python experiments/run_reinforce.py '{"min_deaths": 32}' 150M 50M,100M
+    (budget and marks in millions of env steps: comparable between runs that share the CPU)
 """
 
 import copy
@@ -19,14 +21,26 @@ from flappy_pg.reinforce import Trainer, TrainConfig, policy_actor
 settings = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 if "hidden" in settings:
     settings["hidden"] = tuple(settings["hidden"])
-budget = float(sys.argv[2]) if len(sys.argv) > 2 else 60
-marks = [float(m) for m in sys.argv[3].split(",")] if len(sys.argv) > 3 else []
+budget = sys.argv[2] if len(sys.argv) > 2 else "60"
+by_steps = budget.endswith("M")  # a budget in env steps instead of seconds
+
+
+def amount(text: str) -> float:
+    return float(text.rstrip("M")) * 1e6 if by_steps else float(text)
+
+
+def spent() -> float:
+    return trainer.state.env_steps if by_steps else trainer.state.seconds
+
+
+budget = amount(budget)
+marks = [amount(m) for m in sys.argv[3].split(",")] if len(sys.argv) > 3 and sys.argv[3] else []
 
 trainer = Trainer(TrainConfig(eval_every_steps=0, **settings))
 snapshots, last_print = {}, 0.0
-while trainer.state.seconds < budget:
+while spent() < budget:
     stats = trainer.step()
-    if marks and trainer.state.seconds >= marks[0]:
+    if marks and spent() >= marks[0]:
         snapshots[marks.pop(0)] = (copy.deepcopy(trainer.policy), trainer.state.env_steps)
     if time.time() - last_print > 10:
         last_print = time.time()
@@ -38,5 +52,6 @@ for mark, (policy, steps) in snapshots.items():
     for greedy in (True,) if "--greedy-only" in sys.argv else (True, False):
         result = evaluate(policy_actor(policy, np.random.default_rng(5), greedy=greedy),
                           trainer.config.game_config, episodes=100, max_score=1000)
-        print(f"eval at {mark:g}s ({steps:,} steps) {'greedy' if greedy else 'sampled'}: "
+        label = f"{mark / 1e6:g}M steps" if by_steps else f"{mark:g}s"
+        print(f"eval at {label} ({steps:,} steps) {'greedy' if greedy else 'sampled'}: "
               f"{result.line()}", flush=True)
