@@ -130,6 +130,13 @@ def _fmt(value, unit: str = "") -> str:
     return f"{value:,.0f}{unit}" if value >= 100 else f"{value:.1f}{unit}"
 
 
+def capped_text(scores: np.ndarray, cap: int) -> str:
+    """'1 of 300 (<1%)': the count, so that a rare capped game does not print as 0%."""
+    n, total = int(np.sum(scores >= cap)), len(scores)
+    share = f"{n / total:.0%}" if n == 0 or n / total >= 0.005 else "<1%"
+    return f"{n} of {total} ({share})"
+
+
 def summary_rows(runs: list[AgentRun]) -> list[dict]:
     rows = []
     for agent in AGENTS:
@@ -142,7 +149,7 @@ def summary_rows(runs: list[AgentRun]) -> list[dict]:
                "final mean ± std": f"{np.mean(scores):.1f} ± {np.std(scores):.1f}",
                "per-seed means": ", ".join(f"{m:.1f}" for m in means),
                "median": f"{np.median(scores):.0f}", "max": f"{scores.max()}",
-               "capped": f"{np.mean(scores >= mine[0].final['max_score']):.0%}",
+               "capped": capped_text(scores, mine[0].final["max_score"]),
                "steps/s": f"{sum(r.env_steps for r in mine) / sum(r.seconds for r in mine):,.0f}"}
         for score in THRESHOLDS:
             for key, unit in (("env_steps", ""), ("seconds", " s")):
@@ -208,13 +215,13 @@ def verdict(runs: list[AgentRun]) -> str:
         if mine:
             scores = np.concatenate([r.final["scores"] for r in mine])
             cap = mine[0].final["max_score"]
-            finals[agent] = (float(np.mean(scores)), float(np.mean(scores >= cap)), mine)
+            finals[agent] = (float(np.mean(scores)), capped_text(scores, cap), mine)
     if len(finals) < 2:
         return ""
     (a, (ma, ca, ra)), (b, (mb, cb, rb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
     ratio = f", {ma / mb:.1f}x as many" if mb > 0 else ""
     text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} pipes "
-            f"({ca:.0%} of games at the cap) against {b}'s {mb:.1f} ({cb:.0%}){ratio}.")
+            f"({ca} games at the cap) against {b}'s {mb:.1f} ({cb}){ratio}.")
     wins = sum(x.final["mean"] > y.final["mean"] for x in ra for y in rb)
     text += f" Seed against seed, {a}'s final mean is higher in {wins} of {len(ra) * len(rb)} pairs."
     for agent, (_, _, mine) in finals.items():

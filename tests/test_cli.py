@@ -100,6 +100,15 @@ def test_compare_writes_a_well_formed_report(tmp_path):
     assert (out / "score_vs_steps.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_compare_counts_a_rare_capped_game_instead_of_printing_zero_percent():
+    import numpy as np
+    from flappy_pg.compare import capped_text
+    scores = np.array([1000] + [5] * 299)
+    assert capped_text(scores, 1000) == "1 of 300 (<1%)"
+    assert capped_text(np.array([1000, 3]), 1000) == "1 of 2 (50%)"
+    assert capped_text(np.array([3, 3]), 1000) == "0 of 2 (0%)"
+
+
 def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
     import signal
     import subprocess
