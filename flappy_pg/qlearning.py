@@ -205,6 +205,16 @@ def q_update(q: np.ndarray, cells, actions, rewards, next_cells, ended, alpha, g
         np.add.at(visits, (cells, actions), 1)
 
 
+def move_toward(q: np.ndarray, s: int, a: int, target: float, alpha: float,
+                visits: np.ndarray | None = None, alpha_decay: float = 0.0) -> None:
+    """Q(s, a) += α (target - Q(s, a)) for one pair, on Python numbers (counting the visit)."""
+    rate = alpha
+    if visits is not None:
+        rate = step_sizes(alpha, alpha_decay, visits[s, a])
+        visits[s, a] += 1
+    q[s, a] += rate * (target - q[s, a])
+
+
 def backward_update(q: np.ndarray, cells, actions, rewards, terminal: bool, alpha: float,
                     gamma: float, visits: np.ndarray | None = None,
                     alpha_decay: float = 0.0) -> None:
@@ -222,11 +232,7 @@ def backward_update(q: np.ndarray, cells, actions, rewards, terminal: bool, alph
         else:
             following = cells[t + 1]
             target = rewards[t] + gamma * max(q[following, 0], q[following, 1])
-        rate = alpha
-        if visits is not None:
-            rate = step_sizes(alpha, alpha_decay, visits[s, a])
-            visits[s, a] += 1
-        q[s, a] += rate * (target - q[s, a])
+        move_toward(q, s, a, target, alpha, visits, alpha_decay)
 
 
 def classic_rewards(actions: np.ndarray, terminal: bool, upper_crash: bool) -> np.ndarray:
@@ -352,9 +358,9 @@ class QLearner:
             observation, reward, terminated, truncated, info = env.step(action)
             next_cell = binning.cell_of(observation)
             if c.update == "online":
-                q_update(q, np.array([cell]), np.array([action]), np.array([reward]),
-                         np.array([next_cell]), np.array([terminated]), c.alpha, c.gamma,
-                         self.visits, c.alpha_decay)
+                future = 0.0 if terminated else max(q[next_cell, 0], q[next_cell, 1])
+                move_toward(q, cell, action, reward + c.gamma * future, c.alpha, self.visits,
+                            c.alpha_decay)
             cells.append(cell)
             actions.append(action)
             rewards.append(reward)

@@ -163,3 +163,22 @@ def test_classic_preset_plays_one_game_greedily_and_stops_at_its_episode_budget(
     again.step(100_000)
     assert np.array_equal(again.q, learner.q)  # deterministic for a seed
     assert (learner.visits > 0).any() and learner.q.min() < 0
+
+
+def test_one_game_online_update_is_the_batch_update_on_numbers():
+    from flappy_pg.qlearning import move_toward, q_update
+    rng = np.random.default_rng(0)
+    q = rng.normal(size=(6, 2))
+    visits = rng.integers(0, 5, size=(6, 2))
+    q2, visits2 = q.copy(), visits.copy()
+    q_update(q, np.array([2]), np.array([1]), np.array([0.1]), np.array([4]), np.array([False]),
+             0.7, 0.9, visits, alpha_decay=3.0)
+    move_toward(q2, 2, 1, 0.1 + 0.9 * max(q2[4, 0], q2[4, 1]), 0.7, visits2, alpha_decay=3.0)
+    assert np.allclose(q, q2) and (visits == visits2).all()
+
+
+def test_one_game_online_learner_counts_every_step():
+    learner = QLearner(QConfig(games=1, update="online", rewards_scheme="env", seed=3))
+    learner.step(500)
+    assert learner.visits.sum() == learner.state.env_steps == 500
+    assert np.abs(learner.q).sum() > 0
