@@ -4,7 +4,9 @@ Usage: python experiments/qlearn_classic.py SEEDS EPISODES OUT_CSV [key=value ..
 Trains `QConfig.classic(seed=...)` (one game, greedy, α 0.7, γ 1, 10-px grid, backward sweeps,
 classic rewards), with any QConfig field overridden by key=value, for EPISODES episodes. Writes
 every training episode's score (the classic bot's curve: its training games are greedy) and, every
-500 episodes, a greedy evaluation of the table on 100 unseen games (cap 10,000) to OUT_CSV.
+500 episodes (QL_EVAL_EVERY), a greedy evaluation of the table on 100 unseen games (cap 10,000) to
+OUT_CSV; with QL_SAVE=1 it also saves the table at each evaluation as OUT_CSV's name with
+`-seedS-episodeN.npz` (loads in `flappy-pg qlearn eval`).
 """
 
 import ast
@@ -38,6 +40,8 @@ with open(out, "w", newline="") as f:
                 writer.writerow([seed, done, "train", score, learner.state.env_steps,
                                  f"{time.perf_counter() - start:.1f}"])
                 if done % EVAL_EVERY == 0:
+                    if os.environ.get("QL_SAVE") == "1":
+                        learner.save(out.removesuffix(".csv") + f"-seed{seed}-episode{done}.npz")
                     r = evaluate(table_actor(learner.q, learner.binning), learner.config.game_config,
                                  episodes=100, seed=2_000_000, max_score=10_000)
                     writer.writerow([seed, done, "eval100", r.mean, learner.state.env_steps,
