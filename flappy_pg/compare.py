@@ -221,7 +221,7 @@ def verdict(runs: list[AgentRun]) -> str:
     (a, (ma, ca, ra)), (b, (mb, cb, rb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
     ratio = f", {ma / mb:.1f}x as many" if mb > 0 else ""
     text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} pipes "
-            f"({ca} games at the cap) against {b}'s {mb:.1f} ({cb}){ratio}.")
+            f"against {b}'s {mb:.1f}{ratio}; games at the cap: {ca} against {cb}.")
     wins = sum(x.final["mean"] > y.final["mean"] for x in ra for y in rb)
     text += f" Seed against seed, {a}'s final mean is higher in {wins} of {len(ra) * len(rb)} pairs."
     for agent, (_, _, mine) in finals.items():
