@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from flappy_pg.config import MAX_SEED, ConfigError, GameConfig, RewardConfig
+from flappy_pg.config import BIRD_SHAPES, MAX_SEED, ConfigError, GameConfig, RewardConfig
 from flappy_pg.train_config import MAX_EVAL_EPISODES, MAX_SCORE_CAP, TrainConfig
 
 
@@ -105,13 +105,17 @@ def game_options(command):
                      help="Speed the bird gains per frame while falling."),
         click.option("--flap-speed", type=Finite(), default=defaults.flap_speed, show_default=True,
                      help="Vertical speed a flap sets (negative is up)."),
+        click.option("--bird-shape", type=click.Choice(BIRD_SHAPES), default=defaults.bird_shape,
+                     show_default=True,
+                     help="What crashes into a pipe: the bird's whole box, or only the sprite's "
+                          "opaque pixels (as the original game tests its sprite's mask)."),
     ]
 
     @functools.wraps(command)
-    def wrapper(*args, pipe_gap, pipe_speed, pipe_spacing, gravity, flap_speed, **kwargs):
+    def wrapper(*args, pipe_gap, pipe_speed, pipe_spacing, gravity, flap_speed, bird_shape, **kwargs):
         try:
             config = GameConfig(pipe_gap=pipe_gap, pipe_speed=pipe_speed, pipe_spacing=pipe_spacing,
-                                gravity=gravity, flap_speed=flap_speed)
+                                gravity=gravity, flap_speed=flap_speed, bird_shape=bird_shape)
         except ConfigError as error:
             raise UserError(str(error)) from None
         return command(*args, game_config=config, **kwargs)
@@ -338,6 +342,10 @@ run_folder_options = options(
               default=TRAIN_DEFAULTS.truncated_tail, show_default=True,
               help="Steps at the end of a truncated training episode left out of the update: the "
                    "cap cuts their Monte Carlo return short.")
+@click.option("--extreme-gap-share", type=Finite(0, 1, max_open=True),
+              default=TRAIN_DEFAULTS.extreme_gap_share, show_default=True,
+              help="Share of training pipes put at the top or bottom of the gap range, so that "
+                   "big drops show up more often (evaluations play the real game).")
 @click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=TRAIN_DEFAULTS.eval_every_steps,
               show_default=True,
               help="Evaluate each time the env-step count passes a multiple of this (0: only at "

@@ -15,6 +15,9 @@ from typing import Any
 MAX_PIXELS = 100_000
 #: Largest reward magnitude accepted: returns over a 54,000-frame episode stay far from overflow.
 MAX_REWARD = 1e6
+#: The bird's crash shapes (`GameConfig.bird_shape`), and the size of the bird sprite.
+BIRD_SHAPES = ("box", "sprite")
+SPRITE_SIZE = (34, 24)
 #: Largest seed accepted (numpy and torch both take it).
 MAX_SEED = 2**32 - 1
 
@@ -43,10 +46,20 @@ class GameConfig:
     pipe_speed: int = 4  # pixels the pipes move left per frame
     pipe_spacing: int = 144  # horizontal distance between consecutive pipes
     first_pipe_x: int = 488  # screen_width + 200
+    # What touches a pipe: "box", the bird's whole width x height rectangle, or "sprite", the
+    # opaque pixels of the 34 x 24 bird sprite (as the original tests its sprite's hit mask).
+    bird_shape: str = "box"
 
     def __post_init__(self) -> None:
+        if self.bird_shape not in BIRD_SHAPES:
+            raise ConfigError(f"bird_shape must be one of {', '.join(BIRD_SHAPES)}, got {self.bird_shape!r}")
+        if self.bird_shape == "sprite" and (self.bird_width, self.bird_height) != SPRITE_SIZE:
+            raise ConfigError(f"bird_shape 'sprite' needs the sprite's size {SPRITE_SIZE[0]} x "
+                              f"{SPRITE_SIZE[1]}, got {self.bird_width} x {self.bird_height}")
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            if f.name == "bird_shape":
+                continue
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ConfigError(f"{f.name} must be a number, got {value!r}")
             if not math.isfinite(value) or abs(value) > MAX_PIXELS:

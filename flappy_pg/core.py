@@ -28,6 +28,15 @@ from flappy_pg.config import GameConfig
 
 _MASK64 = (1 << 64) - 1
 
+# The bird sprite's opaque pixels, column by column from its left edge: the topmost and the
+# bottommost opaque row over its three wing frames together (tests check them against assets/).
+# Pipes reach from their gap's edge to the top of the sky and to the ground, so these two rows
+# alone decide whether the sprite touches a pipe.
+SPRITE_TOP = (10, 8, 6, 5, 4, 4, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0,
+              0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 4, 4, 5, 6, 8, 10)
+SPRITE_BOTTOM = (13, 17, 18, 19, 20, 20, 21, 21, 21, 22, 22, 22, 22, 23, 23, 23, 23,
+                 23, 23, 23, 23, 22, 22, 22, 22, 21, 21, 21, 21, 21, 20, 20, 19, 18)
+
 
 class ScalarOps:
     """`minimum`, `maximum` and `where` for Python numbers, mirroring numpy's for arrays."""
@@ -101,6 +110,28 @@ class Physics:
         self.switch_x = c.bird_x - c.pipe_width  # a pipe at or left of this is behind the bird
         # Counted in half pixels so that odd sprite widths stay whole numbers.
         self.pass_offset2 = 2 * c.bird_x + c.bird_width - 2 * c.first_pipe_x - c.pipe_width
+        self.upper_reach, self.lower_reach = self._reaches(c)
+        if ops is not np:  # Python floats keep one game's state in Python numbers
+            self.upper_reach, self.lower_reach = self.upper_reach.tolist(), self.lower_reach.tolist()
+        self.is_box = c.bird_shape == "box"
+
+    @staticmethod
+    def _reaches(c: GameConfig) -> tuple[np.ndarray, np.ndarray]:
+        """Lookups by the next pipe's offset o = pipe_x - switch_x (1 <= o; clip at the end):
+        the bird crashes into the upper pipe if y + upper_reach[o] < gap top, into the lower one
+        if y > gap top + lower_reach[o]. They come from the bird's top and bottom opaque rows over
+        the columns the pipe overlaps; inf where it overlaps none."""
+        if c.bird_shape == "sprite":
+            top, bottom = np.array(SPRITE_TOP), np.array(SPRITE_BOTTOM)
+        else:
+            top, bottom = np.zeros(c.bird_width), np.full(c.bird_width, c.bird_height - 1)
+        size = c.pipe_width + c.bird_width + 1
+        upper, lower = np.full(size, np.inf), np.full(size, np.inf)
+        for o in range(1, size - 1):
+            columns = slice(max(o - c.pipe_width, 0), min(o, c.bird_width))
+            upper[o] = top[columns].min()
+            lower[o] = c.pipe_gap - 1 - bottom[columns].max()
+        return upper, lower
 
     def move_bird(self, y, vel, flap):
         """One frame of the bird: a flap (allowed below the ceiling) or gravity, then the move."""
@@ -144,11 +175,11 @@ class Physics:
         return z.view(np.int64)
 
     def crashed(self, y, t, next_index, next_gap):
-        """The bird's box touches the ground or overlaps the next pipe outside its gap."""
+        """The bird's box touches the ground, or its shape overlaps the next pipe outside the gap."""
         # `next_index` already guarantees the pipe's right edge is right of the bird's left edge.
-        in_column = self.pipe_x(t, next_index) < self.column_x
-        outside_gap = (y < next_gap) | (y > next_gap + self.gap_below)
-        return (y >= self.ground_crash_y) | (in_column & outside_gap)
+        offset = self.ops.minimum(self.pipe_x(t, next_index) - self.switch_x, len(self.upper_reach) - 1)
+        pipe = (y + self.upper_reach[offset] < next_gap) | (y > next_gap + self.lower_reach[offset])
+        return (y >= self.ground_crash_y) | pipe
 
 
 class SingleGame:
@@ -268,10 +299,15 @@ class GameBatch:
             after[:] = p.gap_top(self.key[moved_on], index.view(np.uint64) + _ONE)
             self._ints[:, moved_on] = block
         # Physics.crashed: outside the gap while in the pipe's columns, or on the ground.
-        np.less(y, self.next_gap, out=crashed)
-        np.add(self.next_gap, p.gap_below, out=self._limit)
-        crashed |= np.greater(y, self._limit, out=falling)
-        crashed &= np.less(self.pipe_x, p.column_x, out=falling)
+        if p.is_box:  # the box's reaches are 0 and gap_below in every overlapped column
+            np.less(y, self.next_gap, out=crashed)
+            np.add(self.next_gap, p.gap_below, out=self._limit)
+            crashed |= np.greater(y, self._limit, out=falling)
+            crashed &= np.less(self.pipe_x, p.column_x, out=falling)
+        else:
+            offset = np.minimum(self.pipe_x - p.switch_x, len(p.upper_reach) - 1)
+            np.less(y + p.upper_reach[offset], self.next_gap, out=crashed)
+            crashed |= np.greater(y, self.next_gap + p.lower_reach[offset], out=falling)
         crashed |= np.greater_equal(y, p.ground_crash_y, out=falling)
         # Physics.pipes_passed: pipe `score` counts once the bird's centre reaches its centre.
         passed = self.to_pass <= 0

@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 from flappy_pg.policy import Policy, actor_for, make_networks
-from flappy_pg.core import Physics, episode_keys
+from flappy_pg.core import episode_keys
+from flappy_pg.curriculum import training_physics
 from flappy_pg.env import observation_setup
 from flappy_pg.rollout import Act, Episodes, play_keys
 from flappy_pg.train_config import BASELINES, RETURN_TYPES, TrainConfig  # noqa: F401
@@ -166,7 +167,7 @@ class Trainer:
         self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
         self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
         self.rng = np.random.default_rng(config.seed)  # action sampling
-        self.physics = Physics(config.game_config)
+        self.physics = training_physics(config.game_config, config.extreme_gap_share)
         _, self.observer = observation_setup(config.obs_type, config.game_config, np)
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()

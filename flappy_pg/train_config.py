@@ -49,6 +49,9 @@ class TrainConfig(RunSettings):
     input_scale: float = 32.0  # the policy multiplies its inputs by this
     train_max_score: int = 100  # training episodes are truncated (not ended by death) here
     truncated_tail: int = 1000  # steps at the end of a truncated episode left out of the update
+    # Share of training pipes put at the top or bottom of the gap range (flappy_pg.curriculum):
+    # more big drops to learn from. Evaluations always play the real game.
+    extreme_gap_share: float = 0.0
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -77,6 +80,7 @@ class TrainConfig(RunSettings):
              "min_deaths must lie in [0, 4,194,304] and max_rounds in [1, 1024]"),
             (0 <= self.truncated_tail <= MAX_BATCH_STEPS,
              f"truncated_tail must lie in [0, {MAX_BATCH_STEPS:,}]"),
+            (0.0 <= self.extreme_gap_share < 1.0, "extreme_gap_share must lie in [0, 1)"),
             (self.lr_half_life_steps >= 0, "lr_half_life_steps must be 0 or more"),
             (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
             (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),

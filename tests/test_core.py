@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from flappy_pg.config import ConfigError, GameConfig
-from flappy_pg.core import GameBatch, Physics, ScalarOps, SingleGame
+from flappy_pg.core import SPRITE_BOTTOM, SPRITE_TOP, GameBatch, Physics, ScalarOps, SingleGame
 
 DEFAULT = GameConfig()
 
@@ -69,6 +69,36 @@ def test_pipe_collision_at_the_pixel_edge(pipe_x, hits):
     assert physics.crashed(above_gap, t, k, 150) == hits
 
 
+def test_sprite_shape_crashes_only_where_an_opaque_pixel_meets_a_pipe():
+    # Pipe 0 at x 90: it overlaps only the bird's last column (x 33), whose topmost opaque row is
+    # 10 and bottommost 18. The box crashes as soon as the bird's top is above the gap.
+    sprite = Physics(GameConfig(first_pipe_x=490, bird_shape="sprite"), ScalarOps)
+    box = Physics(GameConfig(first_pipe_x=490), ScalarOps)
+    t, gap = 100, 150
+    assert sprite.pipe_x(t, 0) == 90
+    assert box.crashed(149.0, t, 0, gap) and not sprite.crashed(149.0, t, 0, gap)
+    assert not sprite.crashed(140.0, t, 0, gap) and sprite.crashed(139.0, t, 0, gap)
+    assert not sprite.crashed(150.0 + 100 - 19, t, 0, gap)  # row 18 on the gap's last row
+    assert sprite.crashed(150.0 + 100 - 18, t, 0, gap)
+    # Overlapping the middle columns, the sprite reaches its box's top and bottom rows.
+    t = 110  # pipe at x 50: columns 0..44 of the pipe cover bird columns 0..44-7
+    assert sprite.crashed(149.0, t, 0, gap) == box.crashed(149.0, t, 0, gap) is True
+    assert not sprite.crashed(150.0, t, 0, gap) and not sprite.crashed(226.0, t, 0, gap)
+    assert sprite.crashed(227.0, t, 0, gap)
+
+
+def test_sprite_shape_is_the_bird_sprites_opaque_pixels():
+    pygame = pytest.importorskip("pygame")
+    from flappy_pg.paths import assets_dir
+    opaque = np.zeros((24, 34), dtype=bool)
+    for frame in range(3):  # the union of the wing frames
+        mask = pygame.mask.from_surface(pygame.image.load(str(assets_dir() / f"bird{frame}.png")))
+        opaque |= np.array([[mask.get_at((x, y)) for x in range(34)] for y in range(24)], dtype=bool)
+    rows = [np.flatnonzero(opaque[:, x]) for x in range(34)]
+    assert SPRITE_TOP == tuple(int(r[0]) for r in rows)
+    assert SPRITE_BOTTOM == tuple(int(r[-1]) for r in rows)
+
+
 def test_gap_edges_at_the_pixel():
     physics = Physics(GameConfig(first_pipe_x=97), ScalarOps)  # pipe 0 at x 57 when t = 10
     t, gap = 10, 150
@@ -111,6 +141,7 @@ def test_pipe_heights_are_in_range_and_depend_on_the_key():
 
 @pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_gap=160),
                                     GameConfig(gravity=0.37, flap_speed=-6.3, pipe_gap=150),
+                                    GameConfig(bird_shape="sprite"),
                                     GameConfig(bird_width=60, pipe_width=30, pipe_speed=7,
                                                pipe_spacing=110, pipe_gap=140)])
 def test_batch_runs_the_same_physics_as_single_games(config):
@@ -135,7 +166,9 @@ def test_batch_runs_the_same_physics_as_single_games(config):
 
 
 @pytest.mark.parametrize("change", [{"pipe_gap": 0}, {"pipe_gap": 400}, {"pipe_speed": 2.5},
-                                    {"flap_speed": 3.0}, {"gravity": -1.0}, {"pipe_spacing": 60}])
+                                    {"flap_speed": 3.0}, {"gravity": -1.0}, {"pipe_spacing": 60},
+                                    {"bird_shape": "round"},
+                                    {"bird_shape": "sprite", "bird_width": 30}])
 def test_invalid_config_is_refused(change):
     with pytest.raises(ConfigError):
         GameConfig(**change)

@@ -221,3 +221,24 @@ def test_pixel_policy_batches_hold_frame_pairs_and_a_layout_of_their_own(tmp_pat
     atomic_torch_save(payload, tmp_path / "mismatch.pt")
     with pytest.raises(CheckpointError, match="does not fit its training settings"):
         load_checkpoint(tmp_path / "mismatch.pt")
+
+
+def test_drop_heavy_training_pipes_sit_at_the_extremes_and_evaluation_stays_real():
+    from flappy_pg.config import ConfigError, GameConfig
+    from flappy_pg.core import GameBatch, Physics
+    from flappy_pg.curriculum import DropHeavyPhysics
+    config = GameConfig()
+    keys = np.arange(1, 4001, dtype=np.uint64) * np.uint64(7919)
+    real, heavy = GameBatch(Physics(config), len(keys)), GameBatch(DropHeavyPhysics(config, 0.4), len(keys))
+    for games in (real, heavy):
+        games.reset(np.arange(len(keys)), keys)
+    lowest, highest = config.gap_top_min, config.gap_top_max
+    changed = heavy.gaps != real.gaps
+    assert 0.3 < changed.mean() < 0.45  # 40% placed at an extreme, a few were there already
+    assert np.isin(heavy.gaps[changed], [lowest, highest]).all()
+    assert abs((heavy.gaps == lowest).mean() - (heavy.gaps == highest).mean()) < 0.03
+    trainer = Trainer(TrainConfig(extreme_gap_share=0.4, games=8))
+    assert isinstance(trainer.physics, DropHeavyPhysics)
+    assert type(Trainer(TrainConfig(games=8)).physics) is Physics
+    with pytest.raises(ConfigError):
+        TrainConfig(extreme_gap_share=1.0)
