@@ -100,7 +100,11 @@ def game_options(command):
         click.option("--pipe-speed", type=int, default=defaults.pipe_speed, show_default=True,
                      help="Pixels the pipes move left per frame."),
         click.option("--pipe-spacing", type=int, default=defaults.pipe_spacing, show_default=True,
-                     help="Horizontal distance between pipes, in pixels."),
+                     help="Horizontal distance between pipes, in pixels (their mean, with a swing)."),
+        click.option("--pipe-spacing-swing", type=int, default=defaults.pipe_spacing_swing,
+                     show_default=True,
+                     help="Pipes lie alternately spacing - swing and spacing + swing apart (the "
+                          "original game: --pipe-spacing 148 --pipe-spacing-swing 4)."),
         click.option("--gravity", type=Finite(), default=defaults.gravity, show_default=True,
                      help="Speed the bird gains per frame while falling."),
         click.option("--flap-speed", type=Finite(), default=defaults.flap_speed, show_default=True,
@@ -112,10 +116,12 @@ def game_options(command):
     ]
 
     @functools.wraps(command)
-    def wrapper(*args, pipe_gap, pipe_speed, pipe_spacing, gravity, flap_speed, bird_shape, **kwargs):
+    def wrapper(*args, pipe_gap, pipe_speed, pipe_spacing, pipe_spacing_swing, gravity, flap_speed,
+                bird_shape, **kwargs):
         try:
             config = GameConfig(pipe_gap=pipe_gap, pipe_speed=pipe_speed, pipe_spacing=pipe_spacing,
-                                gravity=gravity, flap_speed=flap_speed, bird_shape=bird_shape)
+                                pipe_spacing_swing=pipe_spacing_swing, gravity=gravity,
+                                flap_speed=flap_speed, bird_shape=bird_shape)
         except ConfigError as error:
             raise UserError(str(error)) from None
         return command(*args, game_config=config, **kwargs)

@@ -44,7 +44,10 @@ class GameConfig:
     pipe_width: int = 52
     pipe_gap: int = 100
     pipe_speed: int = 4  # pixels the pipes move left per frame
-    pipe_spacing: int = 144  # horizontal distance between consecutive pipes
+    pipe_spacing: int = 144  # horizontal distance between consecutive pipes (their mean, with a swing)
+    # Pipes alternately pipe_spacing - swing and pipe_spacing + swing apart (the first two at
+    # the smaller distance); the original's are 144 and 152 apart after the first few.
+    pipe_spacing_swing: int = 0
     first_pipe_x: int = 488  # screen_width + 200
     # What touches a pipe: "box", the bird's whole width x height rectangle, or "sprite", the
     # opaque pixels of the 34 x 24 bird sprite (as the original tests its sprite's hit mask).
@@ -71,7 +74,7 @@ class GameConfig:
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)!r}")
         for name in ("bird_x", "bird_width", "bird_height", "pipe_width", "pipe_gap",
-                     "pipe_speed", "pipe_spacing", "first_pipe_x", "screen_width",
+                     "pipe_speed", "pipe_spacing", "pipe_spacing_swing", "first_pipe_x", "screen_width",
                      "screen_height"):
             if not isinstance(getattr(self, name), int) or isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be a whole number of pixels, got {getattr(self, name)!r}")
@@ -81,10 +84,13 @@ class GameConfig:
             raise ConfigError(f"ground_y must lie on the screen, got {self.ground_y!r}")
         if not self.bird_height < self.bird_start_y + self.bird_height < self.ground_y - 1:
             raise ConfigError(f"bird_start_y must put the bird above the ground, got {self.bird_start_y!r}")
-        if self.pipe_spacing < self.pipe_width + self.bird_width + self.pipe_speed:
+        if self.pipe_spacing_swing < 0:
+            raise ConfigError(f"pipe_spacing_swing must be 0 or more, got {self.pipe_spacing_swing}")
+        if self.pipe_spacing - self.pipe_spacing_swing < self.pipe_width + self.bird_width + self.pipe_speed:
             raise ConfigError(
-                f"pipe_spacing must be at least pipe_width + bird_width + pipe_speed "
-                f"({self.pipe_width + self.bird_width + self.pipe_speed}), got {self.pipe_spacing}")
+                f"pipe_spacing - pipe_spacing_swing must be at least pipe_width + bird_width + "
+                f"pipe_speed ({self.pipe_width + self.bird_width + self.pipe_speed}), got "
+                f"{self.pipe_spacing - self.pipe_spacing_swing}")
         if self.first_pipe_x < self.bird_x + self.bird_width:
             raise ConfigError(f"first_pipe_x must be right of the bird, got {self.first_pipe_x}")
         if self.gap_top_max < self.gap_top_min:

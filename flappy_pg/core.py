@@ -114,6 +114,7 @@ class Physics:
         if ops is not np:  # Python floats keep one game's state in Python numbers
             self.upper_reach, self.lower_reach = self.upper_reach.tolist(), self.lower_reach.tolist()
         self.is_box = c.bird_shape == "box"
+        self.even_spacing = c.pipe_spacing_swing == 0
 
     @staticmethod
     def _reaches(c: GameConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -141,20 +142,31 @@ class Physics:
         return self.ops.minimum(y + vel, self.lowest_y), vel
 
     def pipe_x(self, t, index):
-        """Left edge of pipe `index` at frame `t`."""
+        """Left edge of pipe `index` at frame `t`: pipes are alternately spacing - swing and
+        spacing + swing apart, so odd pipes sit `swing` left of the even spacing."""
         c = self.config
-        return c.first_pipe_x + index * c.pipe_spacing - t * c.pipe_speed
+        return c.first_pipe_x + index * c.pipe_spacing - c.pipe_spacing_swing * (index & 1) - t * c.pipe_speed
+
+    def distance_after(self, index):
+        """Distance from pipe `index`'s left edge to the next pipe's."""
+        c = self.config
+        return c.pipe_spacing - c.pipe_spacing_swing + 2 * c.pipe_spacing_swing * (index & 1)
+
+    def _pipes_up_to(self, reach, scale: int = 1):
+        """How many pipes i >= 0 have (pipe_x(0, i) - first_pipe_x) * scale <= reach."""
+        c = self.config
+        pair = 2 * c.pipe_spacing * scale
+        pairs = reach // pair
+        odd_in = (reach - pairs * pair) >= (c.pipe_spacing - c.pipe_spacing_swing) * scale
+        return self.ops.maximum(2 * pairs + 1 + odd_in, 0)
 
     def next_pipe(self, t):
         """Index of the first pipe whose right edge is still right of the bird's left edge."""
-        k = (t * self.config.pipe_speed + self.pipe_offset) // self.config.pipe_spacing + 1
-        return self.ops.maximum(k, 0)
+        return self._pipes_up_to(t * self.config.pipe_speed + self.pipe_offset)
 
     def pipes_passed(self, t):
-        """How many pipes' centres the bird's centre has reached by frame `t`."""
-        c = self.config
-        n = (2 * c.pipe_speed * t + self.pass_offset2) // (2 * c.pipe_spacing) + 1
-        return self.ops.maximum(n, 0)
+        """How many pipes' centres the bird's centre has reached by frame `t` (in half pixels)."""
+        return self._pipes_up_to(2 * self.config.pipe_speed * t + self.pass_offset2, scale=2)
 
     def gap_top(self, key, index):
         """Top edge of pipe `index`'s gap: a splitmix64 hash of the game's key and the index.
@@ -293,7 +305,7 @@ class GameBatch:
         moved_on = np.flatnonzero(self.pipe_x <= p.switch_x)
         if moved_on.size:  # the pipe after becomes the next one (one at most per frame)
             t, pipe_x, to_pass, score, index, gap, after = block = self._ints[:, moved_on]
-            pipe_x += c.pipe_spacing
+            pipe_x += p.distance_after(index)
             index += 1
             gap[:] = after
             after[:] = p.gap_top(self.key[moved_on], index.view(np.uint64) + _ONE)
@@ -313,5 +325,7 @@ class GameBatch:
         passed = self.to_pass <= 0
         np.greater(passed, crashed, out=passed)  # and not crashed
         self.score += passed
-        np.add(self.to_pass, 2 * c.pipe_spacing, out=self.to_pass, where=passed)
+        # the next centre lies one distance further: after pipe score - 1, the one just passed
+        to_next = 2 * (c.pipe_spacing if p.even_spacing else p.distance_after(self.score - 1))
+        np.add(self.to_pass, to_next, out=self.to_pass, where=passed)
         return passed

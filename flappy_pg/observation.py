@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from flappy_pg.config import GameConfig
+from flappy_pg.core import Physics
 
 FEATURES = ("bird_y", "bird_speed", "pipe1_dx", "pipe1_top", "pipe1_bottom",
             "pipe2_dx", "pipe2_top", "pipe2_bottom")
@@ -32,7 +33,7 @@ class Features:
     def __init__(self, config: GameConfig, ops=np):
         c = config
         self.ops = ops
-        self.first_pipe_x, self.spacing, self.speed = c.first_pipe_x, c.pipe_spacing, c.pipe_speed
+        self.physics = Physics(c, ops)
         self.width, self.inv_width, self.inv_height = c.screen_width, 1 / c.screen_width, 1 / c.screen_height
         self.inv_fall = 1 / c.max_fall_speed
         self.dx_offset = c.pipe_width - c.bird_x
@@ -40,16 +41,13 @@ class Features:
         self.gap_below = c.pipe_gap - c.bird_height
         self._buffer = None  # of_batch's, sized to the last batch
         self._pipe_offsets = np.array([[0], [c.pipe_spacing]])
+        self._even_spacing = c.pipe_spacing_swing == 0
 
     def __call__(self, y, vel, t, next_index, next_gap, after_gap) -> tuple:
-        x1 = self.first_pipe_x + next_index * self.spacing - t * self.speed
-        return self.at(y, vel, x1, next_gap, after_gap)
-
-    def at(self, y, vel, x1, next_gap, after_gap) -> tuple:
-        """The features with the next pipe's left edge `x1` given."""
         inv_w, inv_h, width, unseen = self.inv_width, self.inv_height, self.width, self.unseen_gap
         minimum, where = self.ops.minimum, self.ops.where
-        x2 = x1 + self.spacing
+        x1 = self.physics.pipe_x(t, next_index)
+        x2 = x1 + self.physics.distance_after(next_index)
         gap1, gap2 = where(x1 > width, unseen, next_gap), where(x2 > width, unseen, after_gap)
         x1, x2 = minimum(x1, width), minimum(x2, width)
         top1, top2 = (gap1 - y) * inv_h, (gap2 - y) * inv_h
@@ -59,7 +57,7 @@ class Features:
                 (x2 + self.dx_offset) * inv_w, top2, top2 + below)
 
     def of_batch(self, games) -> np.ndarray:
-        """The N x 8 float32 observations of a `GameBatch`: the arithmetic of `at`, operation
+        """The N x 8 float32 observations of a `GameBatch`: the arithmetic of `__call__`, operation
         for operation in float64 (so the values are identical), on both pipes at once. The
         result is the transpose of an 8 x N array (a view, not C-contiguous), which saves a copy."""
         n = games.num_games
@@ -72,6 +70,8 @@ class Features:
         np.multiply(y, self.inv_height, out=obs[0])
         np.multiply(games.vel, self.inv_fall, out=obs[1])
         np.add(games.pipe_x, self._pipe_offsets, out=x)  # both pipes' left edges
+        if not self._even_spacing:
+            x[1] += self.physics.distance_after(games.next_index) - self._pipe_offsets[1]
         np.greater(x, self.width, out=unseen)
         np.subtract(np.where(unseen, self.unseen_gap, games.gaps), y, out=top)
         top *= self.inv_height

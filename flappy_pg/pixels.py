@@ -56,12 +56,14 @@ class PixelFrames:
         # Pipes that can be on screen, relative to the next one: before it (still visible left of
         # the bird) and after it (up to the right edge).
         p = self.physics
-        # The next pipe's left edge lies in (switch_x, switch_x + spacing].
-        self.before = math.ceil((c.bird_x + c.pipe_spacing) / c.pipe_spacing) - 1
+        # The next pipe's left edge lies in (switch_x, switch_x + spacing]; counted with the
+        # shorter of the two distances between pipes.
+        shortest = c.pipe_spacing - c.pipe_spacing_swing
+        self.before = math.ceil((c.bird_x + shortest) / shortest) - 1
         # With `lookback`, `draw` also covers the frame a step ago, whose pipes lay pipe_speed
         # further right (it may need one more pipe).
         reach = c.screen_width - p.switch_x + (c.pipe_speed if lookback else 0)
-        self.after = math.ceil((reach - 1) / c.pipe_spacing) - 1
+        self.after = math.ceil((reach - 1) / shortest) - 1
         self.offsets = np.arange(-self.before, self.after + 1)
         columns = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
         self.bird_columns = slice(columns[0], columns[-1] + 1)  # the bird never moves sideways
@@ -72,24 +74,21 @@ class PixelFrames:
         pipe and the one after it. The result is a transposed view of an N x cols x rows array
         (each frame column is one pattern, copied whole), not C-contiguous."""
         c, p = self.config, self.physics
-        n, count = len(y), len(self.offsets)
-        # The pattern of each pipe that may be on screen, with a no-pipe entry at both ends.
-        codes = np.full((n, count + 2), self.no_pipe, dtype=np.intp)
-        for slot, offset in enumerate(self.offsets, start=1):
+        n = len(y)
+        # Each column centre shows the pattern of the pipe it falls in, if any (pipes never overlap).
+        pattern = np.full((n, len(self.centre_x)), self.no_pipe, dtype=np.intp)
+        next_left = p.pipe_x(0, next_index)
+        for offset in self.offsets:
+            index = next_index + offset
             if offset in (0, 1):
                 gap = next_gap if offset == 0 else after_gap
             else:
-                index = next_index + offset
                 gap = p.gap_top(key, np.maximum(index, 0).astype(np.uint64))
                 gap = np.where(index >= 0, gap, self.no_pipe + c.gap_top_min)
-            codes[:, slot] = gap - c.gap_top_min
-        # Which pipe's period each column centre falls in, and whether inside that pipe.
-        first = pipe_x - self.before * c.pipe_spacing  # left edge of the first pipe in `codes`
-        d = self.centre_x[None, :] - first[:, None]
-        period = d // c.pipe_spacing
-        inside = d - period * c.pipe_spacing < c.pipe_width
-        pattern = np.take_along_axis(codes, np.clip(period + 1, 0, count + 1), axis=1)
-        pattern[~inside] = self.no_pipe
+            left = pipe_x + (p.pipe_x(0, index) - next_left)
+            # centre_x - left in [0, pipe_width), as one unsigned comparison
+            inside = (self.centre_x[None, :] - left[:, None]).view(np.uint64) < np.uint64(c.pipe_width)
+            np.copyto(pattern, (gap - c.gap_top_min)[:, None], where=inside)
         frames = np.take(self.patterns, pattern, axis=0)  # N x cols x rows
         top = _cells_from(y).astype(np.int16)
         height = _cells_from(y + c.bird_height).astype(np.int16) - top

@@ -82,14 +82,12 @@ class Renderer:
         c, p, s, blit = self.config, self.physics, self.sprites, self.surface.blit
         self.surface.get_buffer().write(s["background"])  # a plain copy: faster than a blit
         if pipes:
-            first = max(0, p.next_pipe(t) - 1)
-            for index in range(first, first + 4):
-                x = p.pipe_x(t, index)
-                if x >= c.screen_width:
-                    break
+            index = max(0, p.next_pipe(t) - 1)
+            while (x := p.pipe_x(t, index)) < c.screen_width:
                 gap = p.gap_top(key, index)
                 blit(s["pipe_upper"], (x, gap - s["pipe_upper"].get_height()))
                 blit(s["pipe"], (x, gap + c.pipe_gap))
+                index += 1
         shift = s["ground"].get_width() - c.screen_width
         blit(s["ground"], (-((t * c.pipe_speed) % max(shift, 1)), int(c.ground_y)))
         if y is not None:

@@ -99,6 +99,27 @@ def test_sprite_shape_is_the_bird_sprites_opaque_pixels():
     assert SPRITE_BOTTOM == tuple(int(r[-1]) for r in rows)
 
 
+def test_a_swing_alternates_the_distances_like_the_original():
+    # The original spawns each new pipe at x = 298 when the first one passes x = 5: after the
+    # first two (144 apart) its pipes lie 150, 144, 152, 144, 152, ... apart. 148 +- 4 keeps
+    # every distance but that 150 (152 here), so its pipes sit 2 px further right.
+    physics = Physics(GameConfig(pipe_spacing=148, pipe_spacing_swing=4), ScalarOps)
+    lefts = [physics.pipe_x(0, i) for i in range(7)]
+    assert lefts == [488, 632, 784, 928, 1080, 1224, 1376]
+    assert [physics.distance_after(i) for i in range(4)] == [144, 152, 144, 152]
+
+
+@pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_spacing=148, pipe_spacing_swing=4),
+                                    GameConfig(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7)])
+def test_next_pipe_and_passed_pipes_count_what_the_pipe_positions_say(config):
+    physics, c = Physics(config, ScalarOps), config
+    for t in range(0, 2000, 3):
+        lefts = [physics.pipe_x(t, i) for i in range(120)]
+        assert physics.next_pipe(t) == sum(x + c.pipe_width <= c.bird_x for x in lefts)
+        centre = c.bird_x + c.bird_width / 2
+        assert physics.pipes_passed(t) == sum(x + c.pipe_width / 2 <= centre for x in lefts)
+
+
 def test_gap_edges_at_the_pixel():
     physics = Physics(GameConfig(first_pipe_x=97), ScalarOps)  # pipe 0 at x 57 when t = 10
     t, gap = 10, 150
@@ -142,6 +163,8 @@ def test_pipe_heights_are_in_range_and_depend_on_the_key():
 @pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_gap=160),
                                     GameConfig(gravity=0.37, flap_speed=-6.3, pipe_gap=150),
                                     GameConfig(bird_shape="sprite"),
+                                    GameConfig(bird_shape="sprite", pipe_spacing=148, pipe_spacing_swing=4),
+                                    GameConfig(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7),
                                     GameConfig(bird_width=60, pipe_width=30, pipe_speed=7,
                                                pipe_spacing=110, pipe_gap=140)])
 def test_batch_runs_the_same_physics_as_single_games(config):
@@ -167,7 +190,8 @@ def test_batch_runs_the_same_physics_as_single_games(config):
 
 @pytest.mark.parametrize("change", [{"pipe_gap": 0}, {"pipe_gap": 400}, {"pipe_speed": 2.5},
                                     {"flap_speed": 3.0}, {"gravity": -1.0}, {"pipe_spacing": 60},
-                                    {"bird_shape": "round"},
+                                    {"bird_shape": "round"}, {"pipe_spacing_swing": -1},
+                                    {"pipe_spacing_swing": 60},
                                     {"bird_shape": "sprite", "bird_width": 30}])
 def test_invalid_config_is_refused(change):
     with pytest.raises(ConfigError):

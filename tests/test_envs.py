@@ -81,9 +81,10 @@ def test_same_seed_same_game_other_seed_other_pipes():
     assert any(not np.array_equal(x, y) for x, y in zip(a, c))
 
 
-def test_vector_env_reproduces_single_envs_exactly():
+@pytest.mark.parametrize("easier", [{"pipe_gap": 150}, {"pipe_gap": 150, "pipe_spacing": 148,
+                                               "pipe_spacing_swing": 4, "bird_shape": "sprite"}])
+def test_vector_env_reproduces_single_envs_exactly(easier):
     n, seed, steps = 6, 10, 1500
-    easier = {"pipe_gap": 150}
     vector = gym.make_vec("flappy_pg/FlappyBird-v0", num_envs=n, vectorization_mode="vector_entry_point",
                           max_episode_steps=300, config=easier)
     singles = [gym.make("flappy_pg/FlappyBird-v0", max_episode_steps=300, config=easier) for _ in range(n)]

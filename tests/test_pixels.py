@@ -26,7 +26,8 @@ def played_batch(config, games=12, frames=160, seed=0):
     return batch
 
 
-@pytest.mark.parametrize("config", [GameConfig(), GameConfig(pipe_gap=150, pipe_spacing=100)])
+@pytest.mark.parametrize("config", [GameConfig(), GameConfig(pipe_gap=150, pipe_spacing=100),
+                                    GameConfig(pipe_gap=150, pipe_spacing=120, pipe_spacing_swing=25)])
 def test_pipes_and_bird_sit_where_the_full_size_frame_has_them(config):
     batch = played_batch(config)
     frames = PixelFrames(config).of_batch(batch)
@@ -58,7 +59,8 @@ def test_pipes_and_bird_sit_where_the_full_size_frame_has_them(config):
 
 @pytest.mark.parametrize("obs_type", ["pixels", "pixel-pairs"])
 @pytest.mark.parametrize("config", [None, {"pipe_spacing": 95, "pipe_gap": 150, "ground_y": 512.0,
-                                            "bird_x": 120, "first_pipe_x": 300}])
+                                            "bird_x": 120, "first_pipe_x": 300},
+                                    {"pipe_spacing": 148, "pipe_spacing_swing": 4}])
 def test_single_and_vector_pixel_frames_are_the_same_and_in_the_box(config, obs_type):
     n, seed = 4, 3
     vector = FlappyBirdVectorEnv(n, obs_type=obs_type, max_episode_steps=200, config=config)
