@@ -51,7 +51,7 @@ class TrainConfig(RunSettings):
     truncated_tail: int = 1000  # steps at the end of a truncated episode left out of the update
     # Share of training pipes put at the top or bottom of the gap range (flappy_pg.curriculum):
     # more big drops to learn from. Evaluations always play the real game.
-    extreme_gap_share: float = 0.0
+    extreme_gap_share: float = 0.2
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -135,6 +135,7 @@ class TrainConfig(RunSettings):
         if isinstance(values, dict):
             values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
             values.setdefault("obs", "features")
+            values.setdefault("extreme_gap_share", 0.0)  # saved before it existed: the real pipes
         if "hidden" in values and isinstance(values["hidden"], list):
             values["hidden"] = tuple(values["hidden"])
         return super().from_dict(values)
