@@ -1,7 +1,7 @@
 """Training-only pipe layouts with more big drops than the real game.
 
 The trained policy's rare deaths come after a gap much lower than the one before. In the real
-game a gap's height is uniform over its range, so a drop of 100+ px follows fewer than 4% of
+game a gap's height is uniform over its range, so a drop of 100+ px follows 4.5% of
 pipes and the largest ones almost never. `DropHeavyPhysics` places a share of the training pipes
 at the very top or the very bottom of the range instead (half each, independently per pipe), so
 big drops show up in every batch. Everything else is the real game's physics; evaluation and
