@@ -64,8 +64,9 @@ def time_vector_env(num_envs: int, steps: int, seed: int = 0, obs_type: str = "f
 def time_bare_step(num_games: int, steps: int, seed: int = 0) -> float:
     """Env-steps per second of the yardstick: the same game written as a bare batched numpy step
     with no API around it (no action checks, rewards, truncation, info or episode keys). Birds
-    move, pipes scroll and wrap around with gap heights from a table drawn in advance, crashed
-    games restart, and 8 floats are written per game, as the vector env's observation."""
+    move, pipes scroll and wrap around (alternately the short and the long distance apart) with
+    gap heights from a table drawn in advance, the bird's shape is tested against the next pipe,
+    crashed games restart, and 8 floats are written per game, as the vector env's observation."""
     c = GameConfig()
     p = Physics(c)
     rng = np.random.default_rng(seed)
@@ -74,9 +75,11 @@ def time_bare_step(num_games: int, steps: int, seed: int = 0) -> float:
     table = rng.integers(c.gap_top_min, c.gap_top_max + 1, 1 << 16)
     y, vel = np.full(n, c.bird_start_y), np.full(n, c.flap_speed)
     x = np.full(n, c.first_pipe_x)
+    distance = np.full(n, p.distance_after(0))  # from the next pipe to the one after it
     gap1, gap2 = table[:n].copy(), table[n:2 * n].copy()
     drawn = 2 * n
     inv_w, inv_h, below = 1 / c.screen_width, 1 / c.screen_height, p.gap_below
+    last_offset = len(p.upper_reach) - 1
     obs = np.empty((n, 8), dtype=np.float32)
     start = time.perf_counter()
     for flap in flaps:
@@ -84,18 +87,22 @@ def time_bare_step(num_games: int, steps: int, seed: int = 0) -> float:
         y = np.minimum(y + vel, p.lowest_y)
         x -= c.pipe_speed
         wrapped = np.flatnonzero(x <= p.switch_x)
-        x[wrapped] += c.pipe_spacing
+        x[wrapped] += distance[wrapped]
+        distance[wrapped] = 2 * c.pipe_spacing - distance[wrapped]
         gap1[wrapped] = gap2[wrapped]
         gap2[wrapped] = table[(drawn + np.arange(wrapped.size)) & 0xFFFF]
         drawn += wrapped.size
-        crashed = (y >= p.ground_crash_y) | ((x < p.column_x) & ((y < gap1) | (y > gap1 + below)))
+        offset = np.minimum(x - p.switch_x, last_offset)
+        crashed = (y >= p.ground_crash_y) | (y + p.upper_reach[offset] < gap1) | \
+            (y > gap1 + p.lower_reach[offset])
         y[crashed], vel[crashed], x[crashed] = c.bird_start_y, c.flap_speed, c.first_pipe_x
+        distance[crashed] = p.distance_after(0)
         obs[:, 0] = y * inv_h
         obs[:, 1] = vel * (1 / c.max_fall_speed)
         obs[:, 2] = (x + c.pipe_width - c.bird_x) * inv_w
         obs[:, 3] = top1 = (gap1 - y) * inv_h
         obs[:, 4] = top1 + below * inv_h
-        obs[:, 5] = obs[:, 2] + c.pipe_spacing * inv_w
+        obs[:, 5] = obs[:, 2] + distance * inv_w
         obs[:, 6] = top2 = (gap2 - y) * inv_h
         obs[:, 7] = top2 + below * inv_h
     return batches * n / (time.perf_counter() - start)

@@ -256,7 +256,7 @@ def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict
     table = markdown_table(rows)
     budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v) or "none"
     final_episodes = len(runs[0].final["scores"])
-    intro = (f"Game: {'classic' if game == GameConfig() else game.to_dict()}. Budget per agent and "
+    intro = (f"Game: {'the default (the original geometry)' if game == GameConfig() else game.to_dict()}. Budget per agent and "
              f"seed: {budget_text}. Final evaluation: {final_episodes} greedy episodes per seed on "
              f"unseen seeds, the same games for both agents, capped at "
              f"{runs[0].final['max_score']} pipes; curves: evaluations during training on other "

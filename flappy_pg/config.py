@@ -44,14 +44,14 @@ class GameConfig:
     pipe_width: int = 52
     pipe_gap: int = 100
     pipe_speed: int = 4  # pixels the pipes move left per frame
-    pipe_spacing: int = 144  # horizontal distance between consecutive pipes (their mean, with a swing)
+    pipe_spacing: int = 148  # horizontal distance between consecutive pipes (their mean, with a swing)
     # Pipes alternately pipe_spacing - swing and pipe_spacing + swing apart (the first two at
-    # the smaller distance); the original's are 144 and 152 apart after the first few.
-    pipe_spacing_swing: int = 0
+    # the smaller distance), as the original's are 144 and 152 apart after the first few.
+    pipe_spacing_swing: int = 4
     first_pipe_x: int = 488  # screen_width + 200
-    # What touches a pipe: "box", the bird's whole width x height rectangle, or "sprite", the
-    # opaque pixels of the 34 x 24 bird sprite (as the original tests its sprite's hit mask).
-    bird_shape: str = "box"
+    # What touches a pipe: "sprite", the opaque pixels of the 34 x 24 bird sprite (as the
+    # original tests its sprite's hit mask), or "box", the bird's whole width x height rectangle.
+    bird_shape: str = "sprite"
 
     def __post_init__(self) -> None:
         if self.bird_shape not in BIRD_SHAPES:
@@ -137,7 +137,17 @@ class GameConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "GameConfig":
+        if isinstance(values, dict) and LEGACY_GAME_FIELDS <= set(values) and \
+                not set(LEGACY_GAME_DEFAULTS) & set(values):
+            # A complete game saved before the shape and the swing existed: that game was the box
+            # with even spacing, whatever the defaults are now.
+            values = {**values, **LEGACY_GAME_DEFAULTS}
         return _from_dict(cls, values)
+
+
+#: What a game saved before `bird_shape` and `pipe_spacing_swing` existed had instead.
+LEGACY_GAME_DEFAULTS = {"bird_shape": "box", "pipe_spacing_swing": 0}
+LEGACY_GAME_FIELDS = {f.name for f in dataclasses.fields(GameConfig)} - set(LEGACY_GAME_DEFAULTS)
 
 
 @dataclass(frozen=True)

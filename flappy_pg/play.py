@@ -26,7 +26,7 @@ RESTART_DELAY = 15  # frames after a crash before a key restarts, so a late flap
 def config_name(config: GameConfig) -> str:
     """A short stable name for a game config (the key of its best score)."""
     if config == GameConfig():
-        return "classic"
+        return "original"  # the box/144 game that was the default before was keyed "classic"
     changed = {k: v for k, v in config.to_dict().items() if v != getattr(GameConfig(), k)}
     return ",".join(f"{k}={v}" for k, v in sorted(changed.items()))
 

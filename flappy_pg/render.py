@@ -2,7 +2,8 @@
 
 The renderer reads only the core's state (bird `y`, `vel`, frame `t`, pipe `key`, `score`) and the
 core's rules for where pipes are, so what is drawn is exactly what the physics simulates: the
-bird's box and the pipes' boxes on screen are the ones the crash test uses.
+pipes' boxes and the bird's sprite (or with `bird_shape="box"` its box) are what the crash test
+uses.
 """
 
 from __future__ import annotations

@@ -6,21 +6,36 @@ import pytest
 from flappy_pg.config import ConfigError, GameConfig
 from flappy_pg.core import SPRITE_BOTTOM, SPRITE_TOP, GameBatch, Physics, ScalarOps, SingleGame
 
-DEFAULT = GameConfig()
+
+def box(**changes) -> GameConfig:
+    """The game with the bird's box as its crash shape and all pipes 144 apart (the default
+    before the original's geometry), on which the hand-worked frames below are counted."""
+    return GameConfig(**{"bird_shape": "box", "pipe_spacing": 144, "pipe_spacing_swing": 0, **changes})
 
 
-def single(config=DEFAULT, key=123):
+BOX = box()
+
+
+def single(config=BOX, key=123):
     game = SingleGame(Physics(config, ScalarOps))
     game.reset(key)
     return game
 
 
-def test_defaults_are_the_classic_figures():
-    c = DEFAULT
+def test_defaults_are_the_classic_figures_and_the_originals_geometry():
+    c = GameConfig()
     assert (c.screen_width, c.screen_height, c.bird_x, c.bird_start_y) == (288, 512, 57, 244)
     assert c.ground_y == pytest.approx(404.48)
     assert (c.gap_top_min, c.gap_top_max) == (80, 221)
-    assert (c.pipe_speed, c.pipe_spacing, c.first_pipe_x, c.pipe_gap) == (4, 144, 488, 100)
+    assert (c.pipe_speed, c.first_pipe_x, c.pipe_gap) == (4, 488, 100)
+    assert (c.bird_shape, c.pipe_spacing, c.pipe_spacing_swing) == ("sprite", 148, 4)
+
+
+def test_a_complete_game_saved_before_the_shape_and_swing_existed_loads_as_the_box_game():
+    saved = {k: v for k, v in BOX.to_dict().items() if k not in ("bird_shape", "pipe_spacing_swing")}
+    assert GameConfig.from_dict(saved) == BOX
+    assert GameConfig.from_dict({"pipe_gap": 120}) == GameConfig(pipe_gap=120)  # partial: defaults
+    assert GameConfig.from_dict(GameConfig().to_dict()) == GameConfig()
 
 
 def test_first_frames_fall_then_flap_sets_speed():
@@ -43,24 +58,24 @@ def test_fall_speed_is_capped():
 
 
 def test_flap_is_ignored_above_the_ceiling():
-    physics = Physics(DEFAULT, ScalarOps)
+    physics = Physics(BOX, ScalarOps)
     assert physics.move_bird(-48.0, -3.0, True) == (-50.0, -2.0)  # at the ceiling: gravity only
     assert physics.move_bird(-47.0, -3.0, True) == (-56.0, -9.0)
 
 
 def test_ground_stops_the_bird_and_crashes_it_at_the_edge():
-    physics = Physics(DEFAULT, ScalarOps)
+    physics = Physics(BOX, ScalarOps)
     y, vel = physics.move_bird(379.0, 10.0, False)
-    assert y == pytest.approx(DEFAULT.ground_y - 24) and vel == 10
+    assert y == pytest.approx(BOX.ground_y - 24) and vel == 10
     far_pipe_t = 0  # the first pipe is off-screen
-    assert physics.crashed(DEFAULT.ground_y - 25.0 + 1e-9, far_pipe_t, 0, 100)
-    assert not physics.crashed(DEFAULT.ground_y - 25.01, far_pipe_t, 0, 100)
+    assert physics.crashed(BOX.ground_y - 25.0 + 1e-9, far_pipe_t, 0, 100)
+    assert not physics.crashed(BOX.ground_y - 25.01, far_pipe_t, 0, 100)
 
 
 @pytest.mark.parametrize("pipe_x, hits", [(91, False), (90, True), (6, True), (5, False)])
 def test_pipe_collision_at_the_pixel_edge(pipe_x, hits):
     # Bird box spans x 57..90 (34 px); a pipe spans pipe_x .. pipe_x + 51.
-    config = GameConfig(first_pipe_x=pipe_x + 400)
+    config = box(first_pipe_x=pipe_x + 400)
     physics = Physics(config, ScalarOps)
     t = 100  # pipe 0 has moved 400 px: it is at pipe_x
     k = physics.next_pipe(t)
@@ -72,17 +87,17 @@ def test_pipe_collision_at_the_pixel_edge(pipe_x, hits):
 def test_sprite_shape_crashes_only_where_an_opaque_pixel_meets_a_pipe():
     # Pipe 0 at x 90: it overlaps only the bird's last column (x 33), whose topmost opaque row is
     # 10 and bottommost 18. The box crashes as soon as the bird's top is above the gap.
-    sprite = Physics(GameConfig(first_pipe_x=490, bird_shape="sprite"), ScalarOps)
-    box = Physics(GameConfig(first_pipe_x=490), ScalarOps)
+    sprite = Physics(box(first_pipe_x=490, bird_shape="sprite"), ScalarOps)
+    boxed = Physics(box(first_pipe_x=490), ScalarOps)
     t, gap = 100, 150
     assert sprite.pipe_x(t, 0) == 90
-    assert box.crashed(149.0, t, 0, gap) and not sprite.crashed(149.0, t, 0, gap)
+    assert boxed.crashed(149.0, t, 0, gap) and not sprite.crashed(149.0, t, 0, gap)
     assert not sprite.crashed(140.0, t, 0, gap) and sprite.crashed(139.0, t, 0, gap)
     assert not sprite.crashed(150.0 + 100 - 19, t, 0, gap)  # row 18 on the gap's last row
     assert sprite.crashed(150.0 + 100 - 18, t, 0, gap)
     # Overlapping the middle columns, the sprite reaches its box's top and bottom rows.
     t = 110  # pipe at x 50: columns 0..44 of the pipe cover bird columns 0..44-7
-    assert sprite.crashed(149.0, t, 0, gap) == box.crashed(149.0, t, 0, gap) is True
+    assert sprite.crashed(149.0, t, 0, gap) == boxed.crashed(149.0, t, 0, gap) is True
     assert not sprite.crashed(150.0, t, 0, gap) and not sprite.crashed(226.0, t, 0, gap)
     assert sprite.crashed(227.0, t, 0, gap)
 
@@ -103,14 +118,14 @@ def test_a_swing_alternates_the_distances_like_the_original():
     # The original spawns each new pipe at x = 298 when the first one passes x = 5: after the
     # first two (144 apart) its pipes lie 150, 144, 152, 144, 152, ... apart. 148 +- 4 keeps
     # every distance but that 150 (152 here), so its pipes sit 2 px further right.
-    physics = Physics(GameConfig(pipe_spacing=148, pipe_spacing_swing=4), ScalarOps)
+    physics = Physics(box(pipe_spacing=148, pipe_spacing_swing=4), ScalarOps)
     lefts = [physics.pipe_x(0, i) for i in range(7)]
     assert lefts == [488, 632, 784, 928, 1080, 1224, 1376]
     assert [physics.distance_after(i) for i in range(4)] == [144, 152, 144, 152]
 
 
-@pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_spacing=148, pipe_spacing_swing=4),
-                                    GameConfig(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7)])
+@pytest.mark.parametrize("config", [GameConfig(), BOX, box(pipe_spacing=148, pipe_spacing_swing=4),
+                                    box(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7)])
 def test_next_pipe_and_passed_pipes_count_what_the_pipe_positions_say(config):
     physics, c = Physics(config, ScalarOps), config
     for t in range(0, 2000, 3):
@@ -121,7 +136,7 @@ def test_next_pipe_and_passed_pipes_count_what_the_pipe_positions_say(config):
 
 
 def test_gap_edges_at_the_pixel():
-    physics = Physics(GameConfig(first_pipe_x=97), ScalarOps)  # pipe 0 at x 57 when t = 10
+    physics = Physics(box(first_pipe_x=97), ScalarOps)  # pipe 0 at x 57 when t = 10
     t, gap = 10, 150
     assert not physics.crashed(150.0, t, 0, gap)  # top edge touching the gap's top: inside
     assert physics.crashed(149.9, t, 0, gap)
@@ -130,7 +145,7 @@ def test_gap_edges_at_the_pixel():
 
 
 def test_each_pipe_scores_exactly_once_when_its_centre_is_reached():
-    game = single(GameConfig(pipe_gap=200))
+    game = single(box(pipe_gap=200))
     scores = {}
     for _ in range(200):
         gap_bottom = game.next_gap + 200
@@ -143,7 +158,7 @@ def test_each_pipe_scores_exactly_once_when_its_centre_is_reached():
 
 
 def test_no_score_on_the_crash_frame():
-    physics = Physics(DEFAULT, ScalarOps)
+    physics = Physics(BOX, ScalarOps)
     assert physics.pipes_passed(110) == 1 and physics.pipes_passed(109) == 0
     game = single()
     game.y, game.vel, game.t = 300.0, 10.0, 109  # falling into the lower pipe
@@ -153,19 +168,19 @@ def test_no_score_on_the_crash_frame():
 
 
 def test_pipe_heights_are_in_range_and_depend_on_the_key():
-    physics = Physics(DEFAULT, ScalarOps)
+    physics = Physics(BOX, ScalarOps)
     gaps = [physics.gap_top(7, i) for i in range(3000)]
     assert min(gaps) == 80 and max(gaps) == 221
     assert len(set(gaps)) == 142
     assert gaps[:20] != [physics.gap_top(8, i) for i in range(20)]
 
 
-@pytest.mark.parametrize("config", [DEFAULT, GameConfig(pipe_gap=160),
-                                    GameConfig(gravity=0.37, flap_speed=-6.3, pipe_gap=150),
-                                    GameConfig(bird_shape="sprite"),
-                                    GameConfig(bird_shape="sprite", pipe_spacing=148, pipe_spacing_swing=4),
-                                    GameConfig(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7),
-                                    GameConfig(bird_width=60, pipe_width=30, pipe_speed=7,
+@pytest.mark.parametrize("config", [GameConfig(), BOX, box(pipe_gap=160),
+                                    box(gravity=0.37, flap_speed=-6.3, pipe_gap=150),
+                                    box(bird_shape="sprite"),
+                                    box(bird_shape="sprite", pipe_spacing=148, pipe_spacing_swing=4),
+                                    box(pipe_spacing=170, pipe_spacing_swing=30, pipe_speed=7),
+                                    box(bird_width=60, pipe_width=30, pipe_speed=7,
                                                pipe_spacing=110, pipe_gap=140)])
 def test_batch_runs_the_same_physics_as_single_games(config):
     keys = list(range(11, 200, 11))
@@ -195,11 +210,13 @@ def test_batch_runs_the_same_physics_as_single_games(config):
                                     {"bird_shape": "sprite", "bird_width": 30}])
 def test_invalid_config_is_refused(change):
     with pytest.raises(ConfigError):
+        box(**change)
+    with pytest.raises(ConfigError):
         GameConfig(**change)
 
 
 def test_config_round_trips_and_rejects_unknown_keys():
-    config = GameConfig(pipe_gap=130)
+    config = box(pipe_gap=130)
     assert GameConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ConfigError, match="unknown"):
         GameConfig.from_dict({"pipe_gapp": 3})

@@ -174,8 +174,8 @@ def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
     keys = episode_keys(7, 0, 8)
     assert len(set(keys.tolist())) == 8 and not np.array_equal(keys, episode_keys(7, 1, 8))
 
-    def act(observations):  # a clumsy autopilot: crashes after 6 to 18 pipes, or reaches 20
-        return (observations[:, 4] < 0.05).astype(np.int64)
+    def act(observations):  # a clumsy autopilot: crashes after 1 to 16 pipes, or reaches 20
+        return (observations[:, 4] < 0.06).astype(np.int64)
     batch = play_keys(Physics(config), Features(config), RewardConfig(), keys, act, max_score=20)
     assert batch.truncated.any() and not batch.truncated.all()
     for i, key in enumerate(keys.tolist()):
