@@ -256,10 +256,10 @@ def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict
     table = markdown_table(rows)
     budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v) or "none"
     final_episodes = len(runs[0].final["scores"])
-    intro = (f"Game: {'the default (the original geometry)' if game == GameConfig() else game.to_dict()}. Budget per agent and "
-             f"seed: {budget_text}. Final evaluation: {final_episodes} greedy episodes per seed on "
-             f"unseen seeds, the same games for both agents, capped at "
-             f"{runs[0].final['max_score']} pipes; curves: evaluations during training on other "
+    game_text = "the default (the original's geometry)" if game == GameConfig() else game.to_dict()
+    intro = (f"Game: {game_text}. Budget per agent and seed: {budget_text}. Final evaluation: "
+             f"{final_episodes} greedy episodes per seed on unseen seeds, the same games for both "
+             f"agents, capped at {runs[0].final['max_score']} pipes; curves: evaluations during training on other "
              f"unseen seeds.")
     said = verdict(runs)
     images = "".join(f"![score vs {label}]({name})\n" for _, label, name in AXES)

@@ -3,8 +3,9 @@
 The frame is the screen at 1/8 scale: 64 rows x 36 columns of 8 x 8-pixel cells (2,304 bytes, the
 screen's aspect kept). Each cell shows what covers the screen pixel at its centre (x = 8c + 4,
 y = 8r + 4), using the pipes' and the ground's boxes of the crash test and the renderer: sky 0,
-pipe 128, ground 64, bird 255 (its box: at this scale the sprite's outline is below one cell). At this scale the bird is a 4 x 3 block, the gap 12 or 13 rows and the bird's height
-readable to 8 pixels, while a batch of 1,024 frames is 2.4 MB, which numpy can draw more than a
+pipe 128, ground 64, bird 255 (its box: at this scale the sprite's outline is below one cell).
+At this scale the bird is a 4 x 3 block, the gap 12 or 13 rows and the bird's height readable
+to 8 pixels, while a batch of 1,024 frames is 2.4 MB, which numpy can draw more than a
 million times a second. (An 84 x 84 frame, the DQN size, distorts the tall screen and is three times
 larger.) One frame shows no speed: stack frames (`gymnasium.wrappers.FrameStackObservation`), or use
 `PixelPairs` (`obs_type="pixel-pairs"`): the frame a step ago and the frame now, both drawn from
