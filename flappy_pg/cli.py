@@ -497,39 +497,45 @@ def qlearn():
 @game_options
 @reward_options
 @budget_options
-@click.option("--games", type=click.IntRange(1, 65_536), default=1, show_default=True,
-              help="Games played in parallel (one: the classic bot's setting, on a faster path).")
+@click.option("--games", type=click.IntRange(1, 65_536), default=256, show_default=True,
+              help="Games played in parallel, all learning into one table (one: the classic "
+                   "bot's setting, on a faster path).")
 @click.option("--preset", type=click.Choice(["classic"]), default=None,
-              help="classic: the classic bot's whole recipe (one game, greedy, α 0.7, γ 1, 10-px "
-                   "grid, backward sweeps, +1 alive / -1000 death rewards); options given beside "
-                   "it override it.")
-@click.option("--cell", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="Pixels per distance bin.")
+              help="classic: the classic bot's whole recipe (one game, greedy, α 0.7, γ 1, uniform "
+                   "10-px grid, backward sweeps, +1 alive / -1000 death rewards); options given "
+                   "beside it override it. Without it: the strong defaults below.")
+@click.option("--grid", type=click.Choice(["focused", "uniform"]), default="focused",
+              show_default=True,
+              help="focused: --cell-px bins near the pipe and the gap, coarse bins elsewhere; "
+                   "uniform: --cell-px bins everywhere (the classic bots' grid).")
+@click.option("--cell", type=click.IntRange(1, 1000), default=4, show_default=True,
+              help="Pixels per distance bin (where the focused grid is fine).")
 @click.option("--next-cell", type=click.IntRange(0, 1000), default=0, show_default=True,
               help="Pixels per bin of how far the gap after next lies above or below the next "
                    "one (0: not in the state).")
-@click.option("--alpha", type=Finite(0, 1, min_open=True), default=0.7, show_default=True,
+@click.option("--alpha", type=Finite(0, 1, min_open=True), default=0.1, show_default=True,
               help="Learning rate α.")
 @click.option("--alpha-decay", type=Finite(min=0), default=0.0, show_default=True,
               help="k > 0: α / (1 + n/k) after n visits of a state-action pair (0: constant α).")
-@click.option("--rewards-scheme", type=click.Choice(["env", "classic"]), default="classic",
-              show_default=True,
-              help="The env's rewards (see the reward options), or the classic bot's (+1 per "
-                   "frame, -1000 on a death's last two frames and on the last flap before an "
-                   "upper-pipe crash; backward updates only).")
+@click.option("--rewards-scheme", type=click.Choice(["crash", "env", "classic"]),
+              default="crash", show_default=True,
+              help="crash: -1 on a crash, 0 otherwise; env: the env's rewards (see the reward "
+                   "options); classic: the classic bot's (+1 per frame, -1000 on a death's last "
+                   "two frames and on the last flap before an upper-pipe crash; backward "
+                   "updates only).")
 @click.option("--episodes", "max_episodes", type=click.IntRange(0, 10**12), default=0,
               help="Stop after this many training episodes (0: no episode budget).")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=1.0, show_default=True,
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.99, show_default=True,
               help="Discount factor γ.")
 @click.option("--epsilon-start", type=Finite(0, 1), default=0.0, show_default=True,
               help="Initial ε.")
 @click.option("--epsilon-end", type=Finite(0, 1), default=0.0, show_default=True, help="Final ε.")
 @click.option("--epsilon-steps", type=click.IntRange(1, 10**13), default=10_000_000,
               show_default=True, help="Env steps over which ε decays linearly.")
-@click.option("--update", type=click.Choice(["backward", "online"]), default="backward",
+@click.option("--update", type=click.Choice(["online", "backward"]), default="online",
               show_default=True,
-              help="Backwards over each finished episode (classic), or online at every step.")
-@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=2_000_000,
+              help="Online at every step, or backwards over each finished episode (classic).")
+@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=20_000_000,
               show_default=True,
               help="Evaluate each time the env-step count passes a multiple of this.")
 @click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,

@@ -1,24 +1,30 @@
-"""Tabular Q-learning, the classic Flappy Bird bot, on the same vectorized core.
+"""Tabular Q-learning on the same vectorized core: the classic Flappy Bird bot and a strong one.
 
 The state is the bird's horizontal and vertical distance to the next gap (its right edge and its
-bottom edge, in `cell`-pixel bins) and its vertical speed (whole pixels per frame), read back
-from the feature observation; `next_cell` > 0 adds how far the gap after next lies above or
-below the next one (in `next_cell`-pixel bins), which a player sees and which the classic state
-lacks. Actions are ε-greedy with ε decaying linearly to `epsilon_end`; ties go to "do nothing".
-Updates are one-step Q-learning, Q(s,a) += α (r + γ max_a' Q(s',a') - Q(s,a)), either online at
-every step (all games at once) or, as the classic bots do, backwards over each episode when it
-ends (`update="backward"`), so that a death's penalty reaches the earlier states in one sweep.
-α is constant, or, with `alpha_decay` = k > 0, α / (1 + n/k) after n visits of (s, a), so that
-the table settles instead of swinging.
+bottom edge) and its vertical speed (whole pixels per frame), read back from the feature
+observation. The distances are binned on a `uniform` grid of `cell`-pixel bins (the classic bots'
+grid), or on a `focused` grid: `cell`-pixel bins where a pixel decides between life and death
+(within 100 px of the pipe's right edge, and from 30 px below the gap's bottom to 34 px above the
+highest place the bird fits), coarse bins elsewhere. `next_cell` > 0 adds how far the gap after
+next lies above or below the next one (in `next_cell`-pixel bins), which a player sees and which
+the classic state lacks. Actions are ε-greedy with ε decaying linearly to `epsilon_end`; ties go
+to "do nothing". Updates are one-step Q-learning, Q(s,a) += α (r + γ max_a' Q(s',a') - Q(s,a)),
+either online at every step (all games at once) or, as the classic bots do, backwards over each
+episode when it ends (`update="backward"`), so that a death's penalty reaches the earlier states
+in one sweep. α is constant, or, with `alpha_decay` = k > 0, α / (1 + n/k) after n visits of
+(s, a), so that the table settles instead of swinging.
 
-Rewards are the env's (`rewards="env"`), or the classic bot's (`rewards="classic"`,
-chncyhn/flappybird-qlearning-bot): +1 per frame alive, -1000 on the last two transitions of a
-death, and -1000 on the last flap before a crash into an upper pipe (that flap is almost always
-the mistake). `QConfig.classic()` is that bot's whole recipe.
+Rewards are the env's (`rewards="env"`); or -1 on a crash and 0 otherwise (`"crash"`: with the
+table at 0 and γ < 1 every value is at most 0, so an action never tried looks best and gets
+tried); or the classic bot's (`"classic"`, chncyhn/flappybird-qlearning-bot): +1 per frame
+alive, -1000 on the last two transitions of a death, and -1000 on the last flap before a crash
+into an upper pipe (that flap is almost always the mistake). `QConfig.classic()` is that bot's
+whole recipe; the defaults are the strong one (see README and experiments/README.md).
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import time
@@ -39,32 +45,36 @@ from flappy_pg.env import FlappyBirdEnv
 from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 UPDATES = ("online", "backward")
-REWARDS = ("env", "classic")
+REWARDS = ("env", "crash", "classic")
+GRIDS = ("uniform", "focused")
 CLASSIC_ALIVE, CLASSIC_DEATH = 1.0, -1000.0
+CRASH = -1.0  # the "crash" scheme's reward on the frame the bird crashes (0 on every other)
 TABLE_FORMAT = "flappy-pg/qtable/1"
 
 
 @dataclass(frozen=True)
 class QConfig(RunSettings):
     seed: int = 0
-    # The defaults are the classic bot's recipe (see `classic`): it learned fastest here.
-    games: int = 1
-    cell: int = 10  # pixels per distance bin
+    # The defaults are the strong recipe (see `classic` for the classic bot's): many games share
+    # one table, updated online, on a focused 4-px grid, with crash rewards and gamma 0.99.
+    games: int = 256
+    grid: str = "focused"
+    cell: int = 4  # pixels per distance bin (where the focused grid is fine)
     next_cell: int = 0  # pixels per bin of the gap after next (0: not in the state)
-    alpha: float = 0.7
+    alpha: float = 0.1
     alpha_decay: float = 0.0  # α / (1 + visits/alpha_decay) per (s, a); 0: constant α
-    gamma: float = 1.0
+    gamma: float = 0.99
     epsilon_start: float = 0.0
     epsilon_end: float = 0.0
     epsilon_steps: int = 10_000_000  # env steps over which ε decays
-    update: str = "backward"
-    rewards_scheme: str = "classic"
+    update: str = "online"
+    rewards_scheme: str = "crash"
     max_episodes: int = 0
     train_max_score: int = 1000
     max_steps: int = 0
     max_seconds: float = 0.0
     target_score: float = 0.0
-    eval_every_steps: int = 2_000_000  # evaluate when the env-step count passes a multiple of this
+    eval_every_steps: int = 20_000_000  # evaluate when the env-step count passes a multiple of this
     eval_episodes: int = 32
     eval_max_score: int = 1000
     eval_seed: int = 1_000_000
@@ -73,8 +83,9 @@ class QConfig(RunSettings):
 
     def __post_init__(self) -> None:
         checks = [(self.update in UPDATES, f"update must be one of {UPDATES}"),
+                  (self.grid in GRIDS, f"grid must be one of {GRIDS}"),
                   (self.rewards_scheme in REWARDS, f"rewards_scheme must be one of {REWARDS}"),
-                  (self.rewards_scheme == "env" or self.update == "backward",
+                  (self.rewards_scheme != "classic" or self.update == "backward",
                    "the classic rewards need update='backward' (they are given per episode)"),
                   (0 <= self.next_cell <= 1000, "next_cell must lie in [0, 1000] pixels"),
                   (self.alpha_decay >= 0 and math.isfinite(self.alpha_decay),
@@ -101,15 +112,18 @@ class QConfig(RunSettings):
 
     @classmethod
     def from_dict(cls, values: dict) -> "QConfig":
-        return super().from_dict(migrate_eval_clock(values))
+        values = migrate_eval_clock(values)
+        if isinstance(values, dict) and "cell" in values and "grid" not in values:
+            values = {**values, "grid": "uniform"}  # saved before the focused grid existed
+        return super().from_dict(values)
 
     @classmethod
     def classic(cls, **overrides) -> "QConfig":
         """The classic bot's recipe: one game, greedy (no exploration), α = 0.7, γ = 1, 10-px
         grid, backward sweeps over each game, the classic rewards."""
-        recipe = dict(games=1, cell=10, next_cell=0, alpha=0.7, alpha_decay=0.0, gamma=1.0,
+        recipe = dict(games=1, grid="uniform", cell=10, next_cell=0, alpha=0.7, alpha_decay=0.0, gamma=1.0,
                       epsilon_start=0.0, epsilon_end=0.0, update="backward",
-                      rewards_scheme="classic")
+                      rewards_scheme="classic", eval_every_steps=2_000_000)
         return cls(**{**recipe, **overrides})
 
     @property
@@ -118,25 +132,42 @@ class QConfig(RunSettings):
 
     @property
     def binning_settings(self) -> dict:
-        return {"cell": self.cell, "next_cell": self.next_cell}
+        return {"cell": self.cell, "next_cell": self.next_cell, "grid": self.grid}
 
 
 class Binning:
-    """Maps feature observations to Q-table cells: (dx bin, dy bin, speed bin)."""
+    """Maps feature observations to Q-table cells: (dx bin, dy bin, speed bin[, rise bin])."""
 
-    def __init__(self, config: GameConfig, cell: int, next_cell: int = 0):
+    FOCUS_DX = 100  # px from the pipe's right edge: the bird's approach and its way through
+    FOCUS_BELOW, FOCUS_ABOVE = 30, 34  # px beyond where the bird fits in the gap
+    COARSE_DX = 20  # px per dx bin beyond the focus
+    COARSE_DY = (30, 40, 70, 150)  # widths of the dy bins leaving the focus, outwards
+
+    def __init__(self, config: GameConfig, cell: int, next_cell: int = 0, grid: str = "uniform"):
         c = config
         self.width, self.height, self.fall = c.screen_width, c.screen_height, c.max_fall_speed
-        self.cell = cell
+        self.cell, self.grid = cell, grid
         self.dx_max = c.screen_width + c.pipe_width - c.bird_x  # dx lies in [0, dx_max]
         self.dy_min = c.gap_top_min + c.pipe_gap - c.ground_y  # gap bottom - bird bottom
         self.dy_max = c.gap_top_max + c.pipe_gap - (c.highest_bird_y + c.bird_height)
         self.speed_min = math.floor(c.flap_speed)
         self.speed_max = math.ceil(c.max_fall_speed + c.gravity)
-        self.shape = (self.dx_max // cell + 1,
-                      math.floor(self.dy_max / cell) - math.floor(self.dy_min / cell) + 1,
-                      self.speed_max - self.speed_min + 1)
-        self._dy_offset = math.floor(self.dy_min / cell)
+        speeds = self.speed_max - self.speed_min + 1
+        if grid == "focused":
+            # Bins are [edge_i, edge_i+1); values below the first edge or past the last share
+            # the end bins.
+            self.dx_edges = [*range(cell, self.FOCUS_DX, cell),
+                             *range(self.FOCUS_DX, self.dx_max + 1, self.COARSE_DX)]
+            low, high = -self.FOCUS_BELOW, c.pipe_gap - c.bird_height + self.FOCUS_ABOVE
+            below = [low - sum(self.COARSE_DY[:n]) for n in range(len(self.COARSE_DY), 0, -1)]
+            above = [high + sum(self.COARSE_DY[:n]) for n in range(len(self.COARSE_DY))]
+            self.dy_edges = [*below, *range(low, high, cell), *above]
+            self.shape = (len(self.dx_edges) + 1, len(self.dy_edges) + 1, speeds)
+        else:
+            self.shape = (self.dx_max // cell + 1,
+                          math.floor(self.dy_max / cell) - math.floor(self.dy_min / cell) + 1,
+                          speeds)
+            self._dy_offset = math.floor(self.dy_min / cell)
         self.next_cell = next_cell
         if next_cell:  # the gap after next, relative to the next one: in [-span, span]
             span = c.gap_top_max - c.gap_top_min
@@ -153,8 +184,13 @@ class Binning:
     def cells(self, observations: np.ndarray) -> np.ndarray:
         """Flat Q-table row index of each observation."""
         dx, dy, speed = self.pixels(observations)
-        i = np.clip(dx // self.cell, 0, self.shape[0] - 1).astype(np.int64)
-        j = np.clip(np.floor(dy / self.cell) - self._dy_offset, 0, self.shape[1] - 1).astype(np.int64)
+        if self.grid == "focused":
+            i = np.searchsorted(self.dx_edges, dx, side="right")
+            j = np.searchsorted(self.dy_edges, dy, side="right")
+        else:
+            i = np.clip(dx // self.cell, 0, self.shape[0] - 1).astype(np.int64)
+            j = np.clip(np.floor(dy / self.cell) - self._dy_offset, 0,
+                        self.shape[1] - 1).astype(np.int64)
         k = np.clip(speed - self.speed_min, 0, self.shape[2] - 1).astype(np.int64)
         flat = (i * self.shape[1] + j) * self.shape[2] + k
         if self.next_cell:
@@ -169,8 +205,12 @@ class Binning:
         dx = round(float(o[2]) * self.width)
         dy = round(float(o[4]) * self.height)
         speed = round(float(o[1]) * self.fall)
-        i = min(max(dx // self.cell, 0), shape[0] - 1)
-        j = min(max(math.floor(dy / self.cell) - self._dy_offset, 0), shape[1] - 1)
+        if self.grid == "focused":
+            i = bisect.bisect_right(self.dx_edges, dx)
+            j = bisect.bisect_right(self.dy_edges, dy)
+        else:
+            i = min(max(dx // self.cell, 0), shape[0] - 1)
+            j = min(max(math.floor(dy / self.cell) - self._dy_offset, 0), shape[1] - 1)
         k = min(max(speed - self.speed_min, 0), shape[2] - 1)
         flat = (i * shape[1] + j) * shape[2] + k
         if self.next_cell:
@@ -318,6 +358,9 @@ class QLearner:
         if c.rewards_scheme == "classic":
             upper_crash = bool(last_observation[3] > 0)  # the bird's top above the gap's top
             rewards = classic_rewards(actions, terminal, upper_crash)
+        elif c.rewards_scheme == "crash":
+            rewards = np.zeros(len(actions))
+            rewards[-1] = CRASH if terminal else 0.0
         backward_update(self.q, cells, actions, rewards, terminal, c.alpha, c.gamma,
                         self.visits, c.alpha_decay)
 
@@ -351,11 +394,14 @@ class QLearner:
         observation = self.observations
         cell = binning.cell_of(observation)
         epsilon = self.epsilon
+        crash_rewards = c.rewards_scheme == "crash"
         for _ in range(frames):
             action = 1 if q[cell, 1] > q[cell, 0] else 0
             if epsilon > 0 and self.rng.random() < epsilon:
                 action = int(self.rng.integers(0, 2))
             observation, reward, terminated, truncated, info = env.step(action)
+            if crash_rewards:
+                reward = CRASH if terminated else 0.0
             next_cell = binning.cell_of(observation)
             if c.update == "online":
                 future = 0.0 if terminated else max(q[next_cell, 0], q[next_cell, 1])
@@ -389,6 +435,8 @@ class QLearner:
             cells = self.binning.cells(self.observations)
             actions = self.act(cells)
             observations, rewards, terminated, truncated, info = self.env.step(actions)
+            if c.rewards_scheme == "crash":
+                rewards = np.where(terminated, CRASH, 0.0)
             live = ~self._resetting  # the step after an episode's end is a reset step: skip it
             ended = live & (terminated | truncated)
             if c.update == "online":

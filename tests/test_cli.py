@@ -200,8 +200,9 @@ def test_qlearn_train_option_defaults_are_the_config_defaults():
     command = main.commands["qlearn"].commands["train"]
     defaults = {p.name: p.default for p in command.params}
     config = QConfig()
-    for name in ("games", "cell", "next_cell", "alpha", "alpha_decay", "gamma", "epsilon_start",
-                 "epsilon_end", "epsilon_steps", "update", "rewards_scheme", "eval_episodes"):
+    for name in ("games", "grid", "cell", "next_cell", "alpha", "alpha_decay", "gamma",
+                 "epsilon_start", "epsilon_end", "epsilon_steps", "update", "rewards_scheme",
+                 "eval_every_steps", "eval_episodes"):
         assert defaults[name] == getattr(config, name), name
 
 

@@ -97,21 +97,54 @@ def test_bad_tables_are_refused(tmp_path):
 
 
 def test_short_training_learns_on_an_easy_game():
-    config = QConfig(games=32, seed=0, alpha=0.7, game={"pipe_gap": 180}, train_max_score=20)
+    config = QConfig(games=64, seed=0, game={"pipe_gap": 180}, train_max_score=20)  # defaults
     learner = QLearner(config)
     before = evaluate(table_actor(learner.q, learner.binning), config.game_config, episodes=16,
                       max_score=20).mean
-    for _ in range(40):
+    for _ in range(80):  # 512,000 env steps
         learner.step(100)
     after = evaluate(table_actor(learner.q, learner.binning), config.game_config, episodes=16,
                      max_score=20).mean
-    assert before == 0 and after >= 3
+    assert before == 0 and after >= 15  # of the cap of 20 (18.7 when written)
 
 
-@pytest.mark.parametrize("next_cell", [0, 20])
-def test_one_game_binning_agrees_with_the_batched_one(next_cell):
+def test_focused_grid_is_fine_near_the_pipe_and_the_gap_and_coarse_elsewhere():
+    b = Binning(GameConfig(), cell=4, grid="focused")
+
+    def cell(dx, dy, v=0):
+        return np.unravel_index(b.cells(observation(dx, dy, v)[None])[0], b.shape)
+
+    assert cell(3, 0)[0] == cell(0, 0)[0] and cell(4, 0)[0] == cell(0, 0)[0] + 1  # 4-px columns
+    assert cell(100, 0)[0] == cell(119, 0)[0] != cell(120, 0)[0]  # 20-px columns beyond 100 px
+    assert cell(0, 2)[1] == cell(0, 5)[1] != cell(0, 6)[1]  # 4-px rows around the gap
+    assert cell(0, 110)[1] == cell(0, 139)[1] != cell(0, 140)[1]  # coarse rows above the band
+    assert cell(0, -31)[1] == cell(0, -60)[1] != cell(0, -61)[1]  # and below it
+    assert cell(0, 0, 1)[2] == cell(0, 0, 0)[2] + 1  # every speed its own bin
+    assert cell(283, 500)[:2] == (b.shape[0] - 1, b.shape[1] - 1)
+    assert cell(0, -500)[:2] == (0, 0)
+    assert b.size < 40_000  # small enough to fill in seconds
+
+
+def test_tables_saved_before_the_focused_grid_load_on_the_uniform_grid():
+    saved = QConfig.classic().to_dict()
+    del saved["grid"]
+    assert QConfig.from_dict(saved).grid == "uniform"
+    assert QConfig.from_dict({"seed": 1}).grid == "focused"  # partial settings: today's defaults
+
+
+@pytest.mark.parametrize("games", [1, 8])
+def test_crash_rewards_keep_every_value_between_minus_one_and_zero(games):
+    learner = QLearner(QConfig(games=games, seed=2))
+    learner.step(3000)
+    assert learner.state.episodes > 0
+    assert learner.q.max() == 0.0 and -1.0 <= learner.q.min() < 0.0
+
+
+@pytest.mark.parametrize("next_cell,grid", [(0, "uniform"), (20, "uniform"), (0, "focused"),
+                                            (20, "focused")])
+def test_one_game_binning_agrees_with_the_batched_one(next_cell, grid):
     from flappy_pg.vector_env import FlappyBirdVectorEnv
-    b = Binning(GameConfig(), 10, next_cell)
+    b = Binning(GameConfig(), 10 if grid == "uniform" else 4, next_cell, grid)
     env = FlappyBirdVectorEnv(16)
     obs, _ = env.reset(seed=1)
     rng = np.random.default_rng(0)
