@@ -508,7 +508,7 @@ def qlearn():
               show_default=True,
               help="focused: --cell-px bins near the pipe and the gap, coarse bins elsewhere; "
                    "uniform: --cell-px bins everywhere (the classic bots' grid).")
-@click.option("--cell", type=click.IntRange(1, 1000), default=4, show_default=True,
+@click.option("--cell", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="Pixels per distance bin (where the focused grid is fine).")
 @click.option("--next-cell", type=click.IntRange(0, 1000), default=0, show_default=True,
               help="Pixels per bin of how far the gap after next lies above or below the next "
@@ -525,7 +525,7 @@ def qlearn():
                    "updates only).")
 @click.option("--episodes", "max_episodes", type=click.IntRange(0, 10**12), default=0,
               help="Stop after this many training episodes (0: no episode budget).")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.99, show_default=True,
+@click.option("--gamma", type=Finite(0, 1, min_open=True), default=0.95, show_default=True,
               help="Discount factor γ.")
 @click.option("--epsilon-start", type=Finite(0, 1), default=0.0, show_default=True,
               help="Initial ε.")

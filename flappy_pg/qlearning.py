@@ -56,14 +56,14 @@ TABLE_FORMAT = "flappy-pg/qtable/1"
 class QConfig(RunSettings):
     seed: int = 0
     # The defaults are the strong recipe (see `classic` for the classic bot's): many games share
-    # one table, updated online, on a focused 4-px grid, with crash rewards and gamma 0.99.
+    # one table, updated online, on a focused 3-px grid, with crash rewards and γ 0.95.
     games: int = 256
     grid: str = "focused"
-    cell: int = 4  # pixels per distance bin (where the focused grid is fine)
+    cell: int = 3  # pixels per distance bin (where the focused grid is fine)
     next_cell: int = 0  # pixels per bin of the gap after next (0: not in the state)
     alpha: float = 0.1
     alpha_decay: float = 0.0  # α / (1 + visits/alpha_decay) per (s, a); 0: constant α
-    gamma: float = 0.99
+    gamma: float = 0.95
     epsilon_start: float = 0.0
     epsilon_end: float = 0.0
     epsilon_steps: int = 10_000_000  # env steps over which ε decays
