@@ -14,10 +14,10 @@ import sys
 
 import numpy as np
 
-from flappy_pg.evaluate import evaluate
 from flappy_pg.qlearning import QConfig, QLearner, _read_table
+from qlearn_strong_runs import train_and_evaluate
 
-EVAL_EVERY = int(float(os.environ.get("QL_EVAL_EVERY", "20e6")))
+every = int(float(os.environ.get("QL_EVAL_EVERY", "20e6")))
 table, steps, out = sys.argv[1], int(float(sys.argv[2])), sys.argv[3]
 overrides = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in sys.argv[4:])}
 q, meta, _, visits = _read_table(table)
@@ -27,19 +27,7 @@ config = QConfig.from_dict({**config.to_dict(), "seed": config.seed + 100})
 learner = QLearner(config, q=q.astype(np.float64), visits=visits.astype(np.int64))
 with open(out, "w", newline="") as f:
     writer = csv.writer(f)
-    writer.writerow(["env_steps", "train_seconds", "eval_mean", "eval_capped"])
-    next_eval = 0
-    while True:
-        if learner.state.env_steps >= next_eval:
-            r = evaluate(learner.eval_actor(), learner.config.game_config, episodes=100,
-                         seed=2_000_000, max_score=1000)
-            row = [learner.state.env_steps, round(learner.state.seconds, 1), round(r.mean, 1),
-                   int((r.scores >= 1000).sum())]
-            writer.writerow(row)
-            f.flush()
-            print(*row, flush=True)
-            next_eval += EVAL_EVERY
-            if learner.state.env_steps >= steps:
-                break
-        learner.step(64)
+    writer.writerow(["env_steps", "episodes", "train_seconds", "eval_mean", "eval_median",
+                     "eval_capped"])
+    train_and_evaluate(learner, steps, every, writer, f)
 learner.save(out.removesuffix(".csv") + ".npz")
