@@ -131,9 +131,14 @@ def _fmt(value, unit: str = "") -> str:
 
 
 def capped_text(scores: np.ndarray, cap: int) -> str:
-    """'1 of 300 (<1%)': the count, so that a rare capped game does not print as 0%."""
+    """'1 of 300 (<1%)', '299 of 300 (>99%)': the count, so that a rare capped game does not
+    print as 0%, nor one game short of all as 100%."""
     n, total = int(np.sum(scores >= cap)), len(scores)
-    share = f"{n / total:.0%}" if n == 0 or n / total >= 0.005 else "<1%"
+    share = f"{n / total:.0%}"
+    if 0 < n / total < 0.005:
+        share = "<1%"
+    elif 0.995 <= n / total < 1:
+        share = ">99%"
     return f"{n} of {total} ({share})"
 
 
@@ -219,7 +224,10 @@ def verdict(runs: list[AgentRun]) -> str:
     if len(finals) < 2:
         return ""
     (a, (ma, ca, ra)), (b, (mb, cb, rb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
-    ratio = f", {ma / mb:.1f}x as many" if mb > 0 else ""
+    ratio = ""
+    if mb > 0:
+        ratio = (f", {ma / mb:.1f}x as many" if ma / mb >= 1.1
+                 else f", {100 * (ma / mb - 1):.1f}% more")
     text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} pipes "
             f"against {b}'s {mb:.1f}{ratio}; games at the cap: {ca} against {cb}.")
     wins = sum(x.final["mean"] > y.final["mean"] for x in ra for y in rb)

@@ -107,6 +107,8 @@ def test_compare_counts_a_rare_capped_game_instead_of_printing_zero_percent():
     assert capped_text(scores, 1000) == "1 of 300 (<1%)"
     assert capped_text(np.array([1000, 3]), 1000) == "1 of 2 (50%)"
     assert capped_text(np.array([3, 3]), 1000) == "0 of 2 (0%)"
+    assert capped_text(np.array([5] + [1000] * 299), 1000) == "299 of 300 (>99%)"
+    assert capped_text(np.array([1000, 1000]), 1000) == "2 of 2 (100%)"
 
 
 def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
