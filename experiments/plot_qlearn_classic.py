@@ -1,6 +1,7 @@
 """Plot the classic Q-learning reproduction per training episode (experiments/qlearn_classic.py).
 
-Usage: python experiments/plot_qlearn_classic.py OUT_PNG CSV [CSV ...]
+Usage: python experiments/plot_qlearn_classic.py OUT_PNG [--title=TEXT] CSV [CSV ...]
+(each CSV may hold several seeds; every seed gets its own colour)
 """
 
 import csv
@@ -13,23 +14,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 out, paths = sys.argv[1], sys.argv[2:]
+title = "the classic Q-learning recipe on flappy-pg's game"
+if paths[0].startswith("--title="):
+    title, paths = paths[0].removeprefix("--title="), paths[1:]
+runs = {}  # seed -> its rows, from any number of CSVs holding one or more seeds each
+for path in paths:
+    for row in csv.DictReader(open(path)):
+        runs.setdefault(int(row["seed"]), []).append(row)
 fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=110)
-for path, colour in zip(paths, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
-    rows = list(csv.DictReader(open(path)))
-    seed = rows[0]["seed"]
+colours = plt.get_cmap("tab10").colors
+for (seed, rows), colour in zip(sorted(runs.items()), colours):
     train = np.array([float(r["score"]) for r in rows if r["kind"] == "train"])
     evals = [(int(r["episode"]), float(r["score"])) for r in rows if r["kind"] == "eval100"]
     window = np.convolve(train, np.ones(100) / 100, mode="valid")
-    ax.plot(np.arange(100, len(train) + 1), window, color=colour,
-            label=f"seed {seed}: mean of the last 100 training games")
+    ax.plot(np.arange(100, len(train) + 1), window, color=colour, linewidth=1,
+            label=f"seed {seed}" if len(runs) > 3 else
+            f"seed {seed}: mean of the last 100 training games")
     ax.plot(*zip(*evals), "o", color=colour, markersize=4,
-            label=f"seed {seed}: greedy table on 100 unseen games")
+            label=None if len(runs) > 3 else f"seed {seed}: greedy table on 100 unseen games")
 ax.axhline(150, color="grey", linestyle="--", linewidth=1)
 ax.axvline(1500, color="grey", linestyle=":", linewidth=1)
 ax.text(1550, 155, "chncyhn's bot: ~150 after ~1,500 games", fontsize=8, color="grey")
 ax.set_xlabel("training episodes (one game, greedy: every training game is a test of the table)")
 ax.set_ylabel("score (pipes)")
-ax.set_title("the classic Q-learning recipe on flappy-pg's game", fontsize=10)
+ax.set_title(title if len(runs) <= 3 else title + "\n(lines: mean of the last 100 training "
+             "games; dots: greedy table on 100 unseen games)", fontsize=9)
 ax.grid(alpha=0.3)
 ax.legend(fontsize=7, loc="upper left")
 fig.tight_layout()
