@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from flappy_pg.config import GameConfig
-from flappy_pg.evaluate import evaluate
+from flappy_pg.evaluate import capped_text, evaluate
 from flappy_pg.training import out_of_budget
 
 THRESHOLDS = (10, 100, 1000)
@@ -128,18 +128,6 @@ def _fmt(value, unit: str = "") -> str:
     if value is None:
         return "not reached"
     return f"{value:,.0f}{unit}" if value >= 100 else f"{value:.1f}{unit}"
-
-
-def capped_text(scores: np.ndarray, cap: int) -> str:
-    """'1 of 300 (<1%)', '299 of 300 (>99%)': the count, so that a rare capped game does not
-    print as 0%, nor one game short of all as 100%."""
-    n, total = int(np.sum(scores >= cap)), len(scores)
-    share = f"{n / total:.0%}"
-    if 0 < n / total < 0.005:
-        share = "<1%"
-    elif 0.995 <= n / total < 1:
-        share = ">99%"
-    return f"{n} of {total} ({share})"
 
 
 def summary_rows(runs: list[AgentRun]) -> list[dict]:

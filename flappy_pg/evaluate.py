@@ -39,7 +39,19 @@ class EvalResult:
         d = self.summary()
         return (f"score over {d['episodes']} episodes: mean {d['mean']:.1f} ± {d['std']:.1f}, "
                 f"median {d['median']:.0f}, min {d['min']}, max {d['max']}; "
-                f"{d['capped_share']:.0%} reached the cap of {d['max_score']}")
+                f"{capped_text(self.scores, self.max_score)} reached the cap of {d['max_score']}")
+
+
+def capped_text(scores: np.ndarray, cap: int) -> str:
+    """'1 of 300 (<1%)', '299 of 300 (>99%)': the count, so that a rare capped game does not
+    print as 0%, nor one game short of all as 100%."""
+    n, total = int(np.sum(scores >= cap)), len(scores)
+    share = f"{n / total:.0%}"
+    if 0 < n / total < 0.005:
+        share = "<1%"
+    elif 0.995 <= n / total < 1:
+        share = ">99%"
+    return f"{n} of {total} ({share})"
 
 
 def evaluate(act: Act, config: GameConfig, episodes: int = 100, seed: int = EVAL_SEED,
