@@ -48,7 +48,7 @@ UPDATES = ("online", "backward")
 REWARDS = ("env", "crash", "classic")
 GRIDS = ("uniform", "focused")
 CLASSIC_ALIVE, CLASSIC_DEATH = 1.0, -1000.0
-CRASH = -1.0  # the "crash" scheme's reward on the frame the bird crashes (0 on every other)
+CRASH_REWARDS = RewardConfig(alive=0.0, pipe=0.0, death=-1.0)  # the "crash" scheme
 TABLE_FORMAT = "flappy-pg/qtable/1"
 
 
@@ -121,8 +121,8 @@ class QConfig(RunSettings):
     def classic(cls, **overrides) -> "QConfig":
         """The classic bot's recipe: one game, greedy (no exploration), α = 0.7, γ = 1, 10-px
         grid, backward sweeps over each game, the classic rewards."""
-        recipe = dict(games=1, grid="uniform", cell=10, next_cell=0, alpha=0.7, alpha_decay=0.0, gamma=1.0,
-                      epsilon_start=0.0, epsilon_end=0.0, update="backward",
+        recipe = dict(games=1, grid="uniform", cell=10, next_cell=0, alpha=0.7, alpha_decay=0.0,
+                      gamma=1.0, epsilon_start=0.0, epsilon_end=0.0, update="backward",
                       rewards_scheme="classic", eval_every_steps=2_000_000)
         return cls(**{**recipe, **overrides})
 
@@ -324,8 +324,9 @@ class QLearner:
         self.q = np.zeros((self.binning.size, 2)) if q is None else q
         self.visits = np.zeros(self.q.shape, dtype=np.int64) if visits is None else visits
         self.rng = np.random.default_rng(config.seed)
-        game = dict(config=config.game_config, rewards=config.reward_config,
-                    max_score=config.train_max_score)
+        # The crash scheme is the env's own rewards with nothing for flying or passing a pipe.
+        rewards = CRASH_REWARDS if config.rewards_scheme == "crash" else config.reward_config
+        game = dict(config=config.game_config, rewards=rewards, max_score=config.train_max_score)
         if config.games == 1:  # the classic bot's setting: Python numbers are 20x faster here
             self.env = FlappyBirdEnv(**game)
             self._episode = ([], [], [])  # cells, actions, rewards of the episode being played
@@ -358,9 +359,6 @@ class QLearner:
         if c.rewards_scheme == "classic":
             upper_crash = bool(last_observation[3] > 0)  # the bird's top above the gap's top
             rewards = classic_rewards(actions, terminal, upper_crash)
-        elif c.rewards_scheme == "crash":
-            rewards = np.zeros(len(actions))
-            rewards[-1] = CRASH if terminal else 0.0
         backward_update(self.q, cells, actions, rewards, terminal, c.alpha, c.gamma,
                         self.visits, c.alpha_decay)
 
@@ -394,14 +392,11 @@ class QLearner:
         observation = self.observations
         cell = binning.cell_of(observation)
         epsilon = self.epsilon
-        crash_rewards = c.rewards_scheme == "crash"
         for _ in range(frames):
             action = 1 if q[cell, 1] > q[cell, 0] else 0
             if epsilon > 0 and self.rng.random() < epsilon:
                 action = int(self.rng.integers(0, 2))
             observation, reward, terminated, truncated, info = env.step(action)
-            if crash_rewards:
-                reward = CRASH if terminated else 0.0
             next_cell = binning.cell_of(observation)
             if c.update == "online":
                 future = 0.0 if terminated else max(q[next_cell, 0], q[next_cell, 1])
@@ -435,8 +430,6 @@ class QLearner:
             cells = self.binning.cells(self.observations)
             actions = self.act(cells)
             observations, rewards, terminated, truncated, info = self.env.step(actions)
-            if c.rewards_scheme == "crash":
-                rewards = np.where(terminated, CRASH, 0.0)
             live = ~self._resetting  # the step after an episode's end is a reset step: skip it
             ended = live & (terminated | truncated)
             if c.update == "online":
