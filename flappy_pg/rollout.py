@@ -100,14 +100,16 @@ def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys:
             still = np.flatnonzero(~ended)
             games, playing = games.select(still), playing[still]
     steps = len(trace)
+    rows, observations, actions, reward = (np.concatenate(column) for column in zip(*trace))
+    # each recorded step's place in the time-major T x N arrays: one scatter per array
+    cells = np.repeat(np.arange(steps) * n, [len(step[0]) for step in trace]) + rows
     episodes = Episodes(scores, lengths, truncated,
-                        observations=np.zeros((steps, n, *trace[0][1].shape[1:]),
-                                              dtype=trace[0][1].dtype),
+                        observations=np.zeros((steps, n, *observations.shape[1:]),
+                                              dtype=observations.dtype),
                         actions=np.zeros((steps, n), dtype=np.int64),
                         rewards=np.zeros((steps, n)), mask=np.zeros((steps, n), dtype=bool))
-    for t, (rows, observations, actions, reward) in enumerate(trace):
-        episodes.observations[t, rows] = observations
-        episodes.actions[t, rows] = actions
-        episodes.rewards[t, rows] = reward
-        episodes.mask[t, rows] = True
+    episodes.observations.reshape(steps * n, *observations.shape[1:])[cells] = observations
+    episodes.actions.reshape(-1)[cells] = actions
+    episodes.rewards.reshape(-1)[cells] = reward
+    episodes.mask.reshape(-1)[cells] = True
     return episodes
