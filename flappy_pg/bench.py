@@ -188,12 +188,14 @@ class SeedResult:
 def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
                            max_score: int = 1000, check_every: float = 10.0,
                            target_mean: float = 100.0, target_capped: float = 0.99,
-                           progress=print) -> tuple[list[dict], list[SeedResult]]:
+                           save_folder=None, progress=print) -> tuple[list[dict], list[SeedResult]]:
     """Train REINFORCE with the default settings on each seed. Every `check_every` seconds of
     training, and at each mark, the policy is evaluated (greedy, `episodes` unseen games capped
     at `max_score`) to find when it first reached an evaluation mean of `target_mean` and a
-    share `target_capped` of games at the cap. Evaluation time is not training time. Returns
-    the rows at the marks and each seed's times to the targets."""
+    share `target_capped` of games at the cap. Evaluation time is not training time. With
+    `save_folder`, each seed's final trainer is saved there as `reinforce-seed<S>.pt` (a
+    checkpoint `eval`, `watch` and `train --resume` take). Returns the rows at the marks and
+    each seed's times to the targets."""
     from flappy_pg.evaluate import TEST_SEED, evaluate
     from flappy_pg.reinforce import Trainer, TrainConfig
 
@@ -223,6 +225,8 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
                 rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
                              "env_steps": stats["env_steps"], **score.summary()})
         result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
+        if save_folder is not None:
+            trainer.save(save_folder / f"reinforce-seed{seed}.pt")
         progress(f"seed {seed}: trained {result.seconds:.0f}s, {result.env_steps:,} env steps "
                  f"({result.env_steps / result.seconds:,.0f} steps/s)")
         results.append(result)

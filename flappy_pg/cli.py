@@ -725,8 +725,10 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, p
 @click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000, show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the rows at the marks to this CSV file.")
+@click.option("--save-policies", type=click.Path(file_okay=False), default=None,
+              help="Also save each seed's final policy in this folder (reinforce-seed0.pt, ...).")
 @friendly_errors
-def bench_train(seeds, marks, check_every, episodes, max_score, csv_path):
+def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_policies):
     """Learning speed of `flappy-pg train`'s defaults on several seeds: the evaluation at given
     training times, and per seed the time and env steps to an evaluation mean of 100 and to 99%
     of games at the cap (targets: a mean of 100 within 60 s and 99% capped within 600 s, on
@@ -741,8 +743,9 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path):
     if not all(math.isfinite(m) and 0 < m <= 86_400 for m in mark_list):
         raise UserError("--marks: each mark must be a number of seconds in (0, 86400]")
     writable_file(csv_path)
+    save_folder = writable_folder(save_policies) if save_policies else None
     rows, results = run_training_benchmark(seed_list, mark_list, episodes, max_score,
-                                           check_every=check_every,
+                                           check_every=check_every, save_folder=save_folder,
                                            progress=lambda m: click.echo(m, err=True))
     click.echo(f"{'seed':>4} {'train s':>8} {'env steps':>13} {'mean':>8} {'std':>7} "
                f"{'median':>7} {'max':>6} {'capped':>7}")

@@ -165,8 +165,11 @@ def test_tensorboard_gets_every_episode_and_the_hyperparameters(agent, tmp_path)
 def test_bench_train_prints_rows_times_to_targets_and_a_summary(tmp_path):
     result = CliRunner().invoke(main, ["bench", "train", "--seeds", "0", "--marks", "0.3,0.6",
                                        "--check-every", "0.2", "--episodes", "4", "--max-score",
-                                       "1", "--csv", str(tmp_path / "rows.csv")])
+                                       "1", "--csv", str(tmp_path / "rows.csv"),
+                                       "--save-policies", str(tmp_path / "policies")])
     assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(main, ["eval", str(tmp_path / "policies" / "reinforce-seed0.pt"),
+                                     "--episodes", "2"]).exit_code == 0
     lines = result.output.splitlines()
     assert any(line.startswith("seed   0: mean 100 at not reached;") for line in lines)
     assert any(line.startswith("summary: mean 100 within 60 s on 0 of 1 seeds") for line in lines)
