@@ -334,6 +334,10 @@ run_folder_options = options(
               help="Normalize advantages over the whole batch.")
 @click.option("--entropy-coef", type=Finite(0, 100), default=TRAIN_DEFAULTS.entropy_coef,
               show_default=True, help="Entropy bonus.")
+@click.option("--entropy-floor", type=Finite(0, 1), default=TRAIN_DEFAULTS.entropy_floor,
+              show_default=True,
+              help="The entropy bonus acts only on batches whose mean entropy is below this "
+                   "(0: on every batch).")
 @click.option("--lr", type=Finite(0, 1, min_open=True), default=TRAIN_DEFAULTS.lr, show_default=True,
               help="Policy learning rate (Adam).")
 @click.option("--max-grad-norm", type=Finite(min=0), default=TRAIN_DEFAULTS.max_grad_norm,

@@ -94,18 +94,23 @@ def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None
 
 # -- 4. the policy-gradient step ---------------------------------------------------------------
 def surrogate_loss(policy: Policy, observations: torch.Tensor, actions: torch.Tensor,
-                   adv: torch.Tensor, entropy_coef: float) -> tuple[torch.Tensor, dict]:
-    """-mean(log π(a|s) · Â) - c · entropy: its gradient is the REINFORCE estimator."""
+                   adv: torch.Tensor, entropy_coef: float,
+                   entropy_floor: float = 0.0) -> tuple[torch.Tensor, dict]:
+    """-mean(log π(a|s) · Â) - c · entropy: its gradient is the REINFORCE estimator. With an
+    `entropy_floor`, the bonus applies only when the batch's mean entropy is below it."""
     log_probs = torch.log_softmax(policy(observations), dim=-1)  # as Categorical, cheaper
     log_prob = log_probs.gather(1, actions[:, None]).squeeze(1)
     entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
     policy_loss = -(log_prob * adv).mean()
-    return policy_loss - entropy_coef * entropy, {"policy_loss": policy_loss.item(),
-                                                  "entropy": entropy.item()}
+    stats = {"policy_loss": policy_loss.item(), "entropy": entropy.item()}
+    if entropy_floor and stats["entropy"] >= entropy_floor:
+        entropy_coef = 0.0
+    return policy_loss - entropy_coef * entropy, stats
 
 
-def policy_update(policy, optimizer, observations, actions, adv, entropy_coef, max_grad_norm):
-    loss, stats = surrogate_loss(policy, observations, actions, adv, entropy_coef)
+def policy_update(policy, optimizer, observations, actions, adv, entropy_coef, max_grad_norm,
+                  entropy_floor=0.0):
+    loss, stats = surrogate_loss(policy, observations, actions, adv, entropy_coef, entropy_floor)
     optimizer.zero_grad()
     loss.backward()
     if max_grad_norm > 0:
@@ -196,7 +201,7 @@ class Trainer:
                 values = self.value(obs)
         adv = advantages(returns, c.baseline, values, c.normalize_advantages)
         stats = policy_update(self.policy, self.optimizer, obs, actions, adv, c.entropy_coef,
-                              c.max_grad_norm)
+                              c.max_grad_norm, c.entropy_floor)
         if c.baseline == "value":
             stats["value_loss"] = fit_baseline(self.value, self.value_optimizer, obs, returns,
                                                c.value_steps, c.value_minibatch, self.generator)

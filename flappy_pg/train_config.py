@@ -38,6 +38,10 @@ class TrainConfig(RunSettings):
     baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
     normalize_advantages: bool = True
     entropy_coef: float = 0.0
+    # The entropy bonus acts only on batches whose mean entropy is below this (0: on every
+    # batch): a new policy (entropy 0.28) is not pushed towards 50/50, where every bird flies
+    # into the ceiling and the returns carry no signal.
+    entropy_floor: float = 0.0
     lr: float = 3e-3
     lr_half_life_steps: int = 0  # the policy's lr halves every this many env steps (0: constant)
     value_lr: float = 1e-3
@@ -84,6 +88,7 @@ class TrainConfig(RunSettings):
             (self.lr_half_life_steps >= 0, "lr_half_life_steps must be 0 or more"),
             (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
             (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),
+            (0 <= self.entropy_floor <= 1, "entropy_floor must lie in [0, 1]"),
             (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),
             (1 <= self.train_max_score <= MAX_SCORE_CAP and 1 <= self.eval_max_score <= MAX_SCORE_CAP,
              f"score caps must lie in [1, {MAX_SCORE_CAP:,}]"),
@@ -136,6 +141,7 @@ class TrainConfig(RunSettings):
             values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
             values.setdefault("obs", "features")
             values.setdefault("extreme_gap_share", 0.0)  # saved before it existed: the real pipes
+            values.setdefault("entropy_floor", 0.0)  # saved before it existed: bonus on every batch
         if "hidden" in values and isinstance(values["hidden"], list):
             values["hidden"] = tuple(values["hidden"])
         return super().from_dict(values)

@@ -70,6 +70,21 @@ def test_new_policy_starts_at_its_initial_flap_probability():
     assert abs(float(entropy) - np.log(2)) < 1e-3
 
 
+def test_entropy_bonus_acts_only_below_the_entropy_floor():
+    from flappy_pg.reinforce import surrogate_loss
+    torch.manual_seed(0)
+    policy = Policy(init_flap_prob=0.08)  # entropy about 0.28
+    obs, actions, adv = torch.randn(64, 8), torch.randint(0, 2, (64,)), torch.randn(64)
+    plain, stats = surrogate_loss(policy, obs, actions, adv, 0.0)
+    assert 0.25 < stats["entropy"] < 0.3
+    always, _ = surrogate_loss(policy, obs, actions, adv, 0.5)
+    assert torch.isclose(always, plain - 0.5 * stats["entropy"])
+    above_floor, _ = surrogate_loss(policy, obs, actions, adv, 0.5, entropy_floor=0.1)
+    assert torch.equal(above_floor, plain)  # entropy 0.28 >= 0.1: no bonus
+    below_floor, _ = surrogate_loss(policy, obs, actions, adv, 0.5, entropy_floor=0.5)
+    assert torch.isclose(below_floor, always)
+
+
 def test_numpy_actor_matches_the_torch_policy():
     policy = Policy(8, (32, 32))
     obs = np.random.default_rng(0).standard_normal((50, 8)).astype(np.float32)
