@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -188,7 +189,7 @@ class SeedResult:
 def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
                            max_score: int = 1000, check_every: float = 10.0,
                            target_mean: float = 100.0, target_capped: float = 0.99,
-                           save_folder=None, progress=print) -> tuple[list[dict], list[SeedResult]]:
+                           save_folder: Path | None = None, progress=print) -> tuple[list[dict], list[SeedResult]]:
     """Train REINFORCE with the default settings on each seed. Every `check_every` seconds of
     training, and at each mark, the policy is evaluated (greedy, `episodes` unseen games capped
     at `max_score`) to find when it first reached an evaluation mean of `target_mean` and a

@@ -83,6 +83,9 @@ def test_entropy_bonus_acts_only_below_the_entropy_floor():
     assert torch.equal(above_floor, plain)  # entropy 0.28 >= 0.1: no bonus
     below_floor, _ = surrogate_loss(policy, obs, actions, adv, 0.5, entropy_floor=0.5)
     assert torch.isclose(below_floor, always)
+    saved = TrainConfig(entropy_coef=0.5).to_dict()
+    del saved["entropy_floor"]  # a run saved before the floor existed resumes as it ran
+    assert TrainConfig.from_dict(saved).entropy_floor == 0.0
 
 
 def test_numpy_actor_matches_the_torch_policy():

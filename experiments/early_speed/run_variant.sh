@@ -1,6 +1,6 @@
 #!/bin/bash
-# Per-env-step early learning of one variant on seeds 0-4: greedy evaluation (100 games, seeds
-# 1,000,000+... as run_reinforce.py) every 5 M steps up to 45 M, one torch thread.
+# Per-env-step early learning of one variant on seeds 0-4 (or $SEEDS): run_reinforce.py's greedy
+# evaluation (100 games, seeds 1,000,000+) every 5 M env steps up to 45 M, one torch thread.
 #   bash experiments/early_speed/run_variant.sh NAME 'JSON settings'
 name=$1; settings=$2
 cd "$(dirname "$0")/../.."

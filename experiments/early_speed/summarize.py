@@ -17,8 +17,7 @@ for path in sys.argv[1:]:
     for seed, marks in seeds.items():
         first = next((s for s, mean in marks if mean >= 100), None)
         firsts.append(first)
-        print(f"  seed {seed}: " + " ".join(f"{mean:6.1f}" for _, mean in marks)
-              + f"   first >=100 at {first}M" if first else f"  seed {seed}: "
-              + " ".join(f"{mean:6.1f}" for _, mean in marks) + "   not reached")
+        outcome = f"first >=100 at {first}M" if first else "not reached"
+        print(f"  seed {seed}: " + " ".join(f"{mean:6.1f}" for _, mean in marks) + f"   {outcome}")
     reached = [f for f in firsts if f is not None]
     print(f"  reached on {len(reached)} of {len(firsts)}; marks {sorted(reached)}")
