@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import argparse
 
-from flappy_pg.evaluate import evaluate
-from flappy_pg.reinforce import Trainer, TrainConfig
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.config import TrainConfig
 
 
 def main() -> None:
@@ -42,7 +43,7 @@ def main() -> None:
     state, next_eval = trainer.state, 0.0
     while True:
         if state.seconds >= next_eval or state.seconds >= args.seconds:
-            result = evaluate(trainer.eval_actor(), config.game_config, episodes=32,
+            result = evaluate(trainer.eval_actor(), config.game, episodes=32,
                               max_score=1000, obs_type=config.obs_type)
             print(f"evaluation at {state.seconds:6.1f} s of training, {state.env_steps:,} env "
                   f"steps: greedy {result.line()}", flush=True)

@@ -13,15 +13,15 @@ import time
 
 import numpy as np
 
-from flappy_pg.checkpoint import load_checkpoint, restore_trainer
-from flappy_pg.evaluate import evaluate
-from flappy_pg.reinforce import policy_actor
+from flappy_pg.agents.reinforce.checkpoint import load_checkpoint, restore_trainer
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.reinforce.algorithm import policy_actor
 
 path, budget = sys.argv[1], int(float(sys.argv[2]))
 print(f"{path}: before: ", end="")
 start = restore_trainer(load_checkpoint(path), path)
 print(evaluate(policy_actor(start.policy, np.random.default_rng(5), greedy=True),
-               start.config.game_config, episodes=100, max_score=1000,
+               start.config.game, episodes=100, max_score=1000,
                seed=start.config.eval_seed).line(), flush=True)
 
 def settings(variant: str) -> dict:
@@ -42,7 +42,7 @@ for variant in sys.argv[3].split(","):
         trainer.step()
         updates += 1
     result = evaluate(policy_actor(trainer.policy, np.random.default_rng(5), greedy=True),
-                      trainer.config.game_config, episodes=100, max_score=1000,
+                      trainer.config.game, episodes=100, max_score=1000,
                       seed=trainer.config.eval_seed)
     print(f"{variant}: {updates} updates, {trainer.state.env_steps - first:,} steps, "
           f"{time.perf_counter() - began:.0f} s: {result.line()}", flush=True)

@@ -11,9 +11,9 @@ policy's flap probability. The bird's top must lie in [gap, gap + 76] while it o
 import collections
 import sys
 
-from flappy_pg.checkpoint import load_policy
-from flappy_pg.env import FlappyBirdEnv
-from flappy_pg.policy import NumpyActor
+from flappy_pg.agents.reinforce.checkpoint import load_policy
+from flappy_pg.envs.single import FlappyBirdEnv
+from flappy_pg.agents.reinforce.networks import NumpyActor
 
 policy, _ = load_policy(sys.argv[1])
 deaths_to_show = int(sys.argv[2]) if len(sys.argv) > 2 else 4

@@ -11,9 +11,9 @@ import sys
 
 import numpy as np
 
-from flappy_pg.checkpoint import load_policy
-from flappy_pg.env import FlappyBirdEnv
-from flappy_pg.policy import NumpyActor
+from flappy_pg.agents.reinforce.checkpoint import load_policy
+from flappy_pg.envs.single import FlappyBirdEnv
+from flappy_pg.agents.reinforce.networks import NumpyActor
 
 policy, _ = load_policy(sys.argv[1])
 games, first_seed = int(sys.argv[2]), int(sys.argv[3])

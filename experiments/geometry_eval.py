@@ -12,10 +12,10 @@ import sys
 
 import numpy as np
 
-from flappy_pg.checkpoint import load_policy
-from flappy_pg.config import GameConfig
-from flappy_pg.evaluate import TEST_SEED, evaluate
-from flappy_pg.reinforce import policy_actor
+from flappy_pg.agents.reinforce.checkpoint import load_policy
+from flappy_pg.game.config import GameConfig
+from flappy_pg.agents.evaluate import TEST_SEED, evaluate
+from flappy_pg.agents.reinforce.algorithm import policy_actor
 
 policy, _ = load_policy(sys.argv[1])
 episodes, max_score = int(sys.argv[2]), int(sys.argv[3])

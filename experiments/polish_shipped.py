@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from flappy_pg.checkpoint import load_checkpoint, restore_trainer
-from flappy_pg.evaluate import evaluate
-from flappy_pg.reinforce import policy_actor
+from flappy_pg.agents.reinforce.checkpoint import load_checkpoint, restore_trainer
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.reinforce.algorithm import policy_actor
 
 path, budget, every, out = sys.argv[1], int(float(sys.argv[2])), int(float(sys.argv[3])), sys.argv[4]
 pairs = (item.split("=", 1) for item in sys.argv[5].split("+"))
@@ -25,7 +25,7 @@ settings = {key: (float(value) if "." in value or "e" in value else int(value)) 
 
 def check(trainer):
     return evaluate(policy_actor(trainer.policy, np.random.default_rng(5), greedy=True),
-                    trainer.config.game_config, episodes=100, max_score=1000,
+                    trainer.config.game, episodes=100, max_score=1000,
                     seed=trainer.config.eval_seed)
 
 

@@ -17,8 +17,9 @@ import time
 
 import numpy as np
 
-from flappy_pg.evaluate import evaluate
-from flappy_pg.qlearning import QConfig, QLearner, table_actor
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.algorithm import QLearner, table_actor
 
 EVAL_EVERY = int(os.environ.get("QL_EVAL_EVERY", "500"))  # episodes between evaluations
 seeds = [int(s) for s in sys.argv[1].split(",")]
@@ -42,7 +43,7 @@ with open(out, "w", newline="") as f:
                 if done % EVAL_EVERY == 0:
                     if os.environ.get("QL_SAVE") == "1":
                         learner.save(out.removesuffix(".csv") + f"-seed{seed}-episode{done}.npz")
-                    r = evaluate(table_actor(learner.q, learner.binning), learner.config.game_config,
+                    r = evaluate(table_actor(learner.q, learner.binning), learner.config.game,
                                  episodes=100, seed=2_000_000, max_score=10_000)
                     writer.writerow([seed, done, "eval100", r.mean, learner.state.env_steps,
                                      f"{time.perf_counter() - start:.1f}"])

@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from flappy_pg.config import GameConfig, RewardConfig
-from flappy_pg.evaluate import evaluate
-from flappy_pg.vector_env import FlappyBirdVectorEnv
+from flappy_pg.game.config import GameConfig, RewardConfig
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.envs.vector import FlappyBirdVectorEnv
 
 seed, steps, out = int(sys.argv[1]), int(float(sys.argv[2])), sys.argv[3]
 opts = dict(games=256, gamma=0.99, alpha=0.1, dx_fine=4, dy_fine=4, rise=20,

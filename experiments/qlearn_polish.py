@@ -14,7 +14,9 @@ import sys
 
 import numpy as np
 
-from flappy_pg.qlearning import QConfig, QLearner, _read_table
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.algorithm import QLearner
+from flappy_pg.agents.qlearning.table import read_table
 from qlearn_strong_runs import train_and_evaluate
 
 every = int(float(os.environ.get("QL_EVAL_EVERY", "20e6")))

@@ -15,8 +15,9 @@ import sys
 
 import numpy as np
 
-from flappy_pg.evaluate import evaluate
-from flappy_pg.qlearning import QConfig, QLearner
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.algorithm import QLearner
 
 
 def train_and_evaluate(learner: QLearner, steps: int, every: int, writer, f, first=()) -> None:
@@ -25,7 +26,7 @@ def train_and_evaluate(learner: QLearner, steps: int, every: int, writer, f, fir
     next_eval = 0
     while True:
         if learner.state.env_steps >= next_eval:
-            r = evaluate(learner.eval_actor(), learner.config.game_config, episodes=100,
+            r = evaluate(learner.eval_actor(), learner.config.game, episodes=100,
                          seed=2_000_000, max_score=1000)
             row = [*first, learner.state.env_steps, learner.state.episodes,
                    round(learner.state.seconds, 1), round(r.mean, 1), float(np.median(r.scores)),

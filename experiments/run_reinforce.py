@@ -15,8 +15,9 @@ import time
 
 import numpy as np
 
-from flappy_pg.evaluate import evaluate
-from flappy_pg.reinforce import Trainer, TrainConfig, policy_actor
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
+from flappy_pg.agents.reinforce.config import TrainConfig
 
 settings = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 if "hidden" in settings:
@@ -51,7 +52,7 @@ snapshots[budget] = (trainer.policy, trainer.state.env_steps)
 for mark, (policy, steps) in snapshots.items():
     for greedy in (True,) if "--greedy-only" in sys.argv else (True, False):
         result = evaluate(policy_actor(policy, np.random.default_rng(5), greedy=greedy),
-                          trainer.config.game_config, episodes=100, max_score=1000)
+                          trainer.config.game, episodes=100, max_score=1000)
         label = f"{mark / 1e6:g}M steps" if by_steps else f"{mark:g}s"
         print(f"eval at {label} ({steps:,} steps) {'greedy' if greedy else 'sampled'}: "
               f"{result.line()}", flush=True)

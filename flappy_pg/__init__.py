@@ -10,7 +10,8 @@ import warnings
 
 from gymnasium.envs.registration import register, registry
 
-from flappy_pg.config import ConfigError, GameConfig, RewardConfig
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import GameConfig, RewardConfig
 
 __version__ = "0.2.0"
 
@@ -19,8 +20,8 @@ ENV_ID = "flappy_pg/FlappyBird-v0"
 #: episode still ends (as truncated). Override with `max_episode_steps=`.
 MAX_EPISODE_STEPS = 54_000
 
-_SPEC = dict(entry_point="flappy_pg.env:FlappyBirdEnv",
-             vector_entry_point="flappy_pg.vector_env:FlappyBirdVectorEnv",
+_SPEC = dict(entry_point="flappy_pg.envs.single:FlappyBirdEnv",
+             vector_entry_point="flappy_pg.envs.vector:FlappyBirdVectorEnv",
              max_episode_steps=MAX_EPISODE_STEPS)
 
 if ENV_ID not in registry:

@@ -2,7 +2,9 @@
 
 import gymnasium as gym
 
-from flappy_pg.config import ConfigError
+
+class ConfigError(ValueError):
+    """An invalid setting (of a game, rewards, a learner or an output path)."""
 
 
 class CheckpointError(Exception):

@@ -1,4 +1,4 @@
-"""Where things live: the assets, the shipped checkpoints and the user's data folder.
+"""Where things live: the shipped assets and checkpoints, and the user's data folder.
 
 An installed wheel carries `assets/` and the shipped agents inside the package
 (`flappy_pg/assets`, `flappy_pg/checkpoints`); a checkout (or an editable install) has them at
@@ -39,16 +39,3 @@ def user_data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
     return base / "flappy-pg"
-
-
-def assets_dir() -> Path:
-    """The shipped sprites and sounds; should neither copy exist, they are generated once into
-    the user's data folder."""
-    folder = shipped("assets", "bird0.png")
-    if (folder / "bird0.png").exists():
-        return folder
-    folder = user_data_dir() / "assets"
-    if not (folder / "bird0.png").exists():
-        from flappy_pg.art import make_all
-        make_all(folder)
-    return folder

@@ -102,7 +102,8 @@ def test_compare_writes_a_well_formed_report(tmp_path):
 
 def test_compare_counts_a_rare_capped_game_instead_of_printing_zero_percent():
     import numpy as np
-    from flappy_pg.compare import capped_text
+
+    from flappy_pg.studies.compare import capped_text
     scores = np.array([1000] + [5] * 299)
     assert capped_text(scores, 1000) == "1 of 300 (<1%)"
     assert capped_text(np.array([1000, 3]), 1000) == "1 of 2 (50%)"
@@ -178,7 +179,7 @@ def test_bench_train_prints_rows_times_to_targets_and_a_summary(tmp_path):
 
 
 def test_target_lines_count_seeds_within_the_limit():
-    from flappy_pg.bench import SeedResult, target_lines
+    from flappy_pg.studies.bench import SeedResult, target_lines
     results = [SeedResult(0, 600, 10, to_mean=(40.0, 5), to_capped=(500.0, 9)),
                SeedResult(1, 600, 10, to_mean=(80.0, 7), to_capped=None)]
     lines = target_lines(results, 100, 0.99, mean_within=60, capped_within=600)
@@ -201,7 +202,7 @@ def test_qlearn_classic_preset_with_an_episode_budget(tmp_path):
 
 
 def test_qlearn_train_option_defaults_are_the_config_defaults():
-    from flappy_pg.qlearning import QConfig
+    from flappy_pg.agents.qlearning.config import QConfig
     command = main.commands["qlearn"].commands["train"]
     defaults = {p.name: p.default for p in command.params}
     config = QConfig()

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from flappy_pg.config import ConfigError, GameConfig
-from flappy_pg.core import SPRITE_BOTTOM, SPRITE_TOP, GameBatch, Physics, ScalarOps, SingleGame
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import GameConfig
+from flappy_pg.game.core import SPRITE_BOTTOM, SPRITE_TOP, GameBatch, Physics, ScalarOps, SingleGame
 
 
 def box(**changes) -> GameConfig:
@@ -104,7 +105,7 @@ def test_sprite_shape_crashes_only_where_an_opaque_pixel_meets_a_pipe():
 
 def test_sprite_shape_is_the_bird_sprites_opaque_pixels():
     pygame = pytest.importorskip("pygame")
-    from flappy_pg.paths import assets_dir
+    from flappy_pg.render.art import assets_dir
     opaque = np.zeros((24, 34), dtype=bool)
     for frame in range(3):  # the union of the wing frames
         mask = pygame.mask.from_surface(pygame.image.load(str(assets_dir() / f"bird{frame}.png")))

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import flappy_pg
-from flappy_pg.config import ConfigError
-from flappy_pg.env import FlappyBirdEnv
-from flappy_pg.vector_env import FlappyBirdVectorEnv
+from flappy_pg.envs.single import FlappyBirdEnv
+from flappy_pg.envs.vector import FlappyBirdVectorEnv
+from flappy_pg.errors import ConfigError
 from tests.conftest import autopilot
 
 
@@ -38,7 +38,7 @@ def test_namespaced_id_is_ours_in_either_import_order_beside_flappy_bird_gymnasi
             f"print(any('use \\'flappy_pg/FlappyBird-v0\\'' in str(w.message) for w in caught))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     lines = out.stdout.split()
-    assert lines[:3] == ["flappy_pg.env", "flappy_pg.env", "flappy_pg.vector_env"]
+    assert lines[:3] == ["flappy_pg.envs.single", "flappy_pg.envs.single", "flappy_pg.envs.vector"]
     assert lines[3] == str(first == "flappy_bird_gymnasium")  # ours warns when the id is taken
 
 

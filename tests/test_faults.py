@@ -16,13 +16,20 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from flappy_pg.checkpoint import load_checkpoint, load_policy, restore_trainer, save_trainer
+from flappy_pg.agents.qlearning.algorithm import QLearner
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.table import load_table, save_table
+from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.checkpoint import (
+    load_checkpoint,
+    load_policy,
+    save_trainer,
+)
+from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.cli import main
-from flappy_pg.config import ConfigError, GameConfig
-from flappy_pg.errors import CheckpointError
-from flappy_pg.qlearning import QConfig, QLearner, load_table, restore_learner, save_table
-from flappy_pg.reinforce import Trainer, TrainConfig
-from flappy_pg.runfolder import FolderLock
+from flappy_pg.errors import CheckpointError, ConfigError
+from flappy_pg.game.config import GameConfig
+from flappy_pg.runs.folders import FolderLock
 
 TINY = ["--games", "4", "--hidden", "8", "--eval-episodes", "2", "--threads", "1"]
 UNWRITABLE = "/dev/null/x"  # a path under a file: no one can create it
@@ -176,7 +183,7 @@ def test_tampered_checkpoints_are_refused_in_one_line(change, saved, tmp_path, m
     path = tampered_policy(saved, tmp_path, TAMPERINGS[change])
     one_line_failure(["eval", path, "--episodes", "2"], tmp_path, monkeypatch)
     with pytest.raises(CheckpointError):
-        restore_trainer(load_checkpoint(path), path)
+        Trainer.restore(path, {})
 
 
 def test_tampered_resume_state_is_one_line(saved, tmp_path, monkeypatch):
@@ -217,7 +224,7 @@ def tampered_table(saved, tmp_path, q=None, meta_change=None) -> str:
 def test_tampered_tables_are_refused_in_one_line(q, meta_change, saved, tmp_path, monkeypatch):
     path = tampered_table(saved, tmp_path, q, meta_change)
     with pytest.raises(CheckpointError):
-        restore_learner(path, {})
+        QLearner.restore(path, {})
     one_line_failure(["qlearn", "train", "--resume", path, "--out", str(tmp_path / "ck"),
                       "--runs", str(tmp_path / "runs")], tmp_path, monkeypatch)
 
@@ -226,9 +233,9 @@ def test_loader_fuzz_gives_a_loaded_agent_or_one_checkpoint_error(saved, tmp_pat
     """Random damage (byte flips, cuts, insertions) to a real checkpoint and a real table: each
     either loads as a usable, finite agent or is refused with a CheckpointError, nothing else."""
     rng = np.random.default_rng(2024)
-    for name, load in (("policy.pt", lambda p: (restore_trainer(load_checkpoint(p), p),
+    for name, load in (("policy.pt", lambda p: (Trainer.restore(p, {}),
                                                 load_policy(p))),
-                       ("table.npz", lambda p: (load_table(p), restore_learner(p, {})))):
+                       ("table.npz", lambda p: (load_table(p), QLearner.restore(p, {})))):
         original = (saved / name).read_bytes()
         refused = 0
         for i in range(150):

@@ -3,10 +3,10 @@
 import numpy as np
 import torch
 
-from flappy_pg import gradient_curves as gc
-from flappy_pg.config import GameConfig, RewardConfig
-from flappy_pg.policy import Policy
-from flappy_pg.rollout import Episodes
+from flappy_pg.agents.reinforce.networks import Policy
+from flappy_pg.agents.rollout import Episodes
+from flappy_pg.game.config import GameConfig, RewardConfig
+from flappy_pg.studies.gradlab import curves as gc
 
 TINY = gc.Settings(pool=32, reference=64, reference_max=96, fit=16, fit_epochs=5, batch_sizes=(2, 4, 8, 16),
                    repeats=4, max_score=3, chunk=16)

@@ -3,10 +3,18 @@
 import numpy as np
 import torch
 
-from flappy_pg.config import GameConfig
-from flappy_pg.gradlab import (VARIANTS, enumerate_tree, estimator_surrogate, estimator_variance,
-                               exact_gradient, flat_grad, sample_estimate, start_state)
-from flappy_pg.policy import Policy
+from flappy_pg.agents.reinforce.networks import Policy
+from flappy_pg.game.config import GameConfig
+from flappy_pg.studies.gradlab.exact import (
+    VARIANTS,
+    enumerate_tree,
+    estimator_surrogate,
+    estimator_variance,
+    exact_gradient,
+    flat_grad,
+    sample_estimate,
+    start_state,
+)
 
 
 def setup(horizon=8):

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 import flappy_pg  # noqa: F401
-from flappy_pg.config import ConfigError, GameConfig
-from flappy_pg.core import GameBatch, Physics
-from flappy_pg.pixels import BIRD, CELL, PIPE, PixelFrames
-from flappy_pg.render import Renderer
-from flappy_pg.vector_env import FlappyBirdVectorEnv
+from flappy_pg.envs.vector import FlappyBirdVectorEnv
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import GameConfig
+from flappy_pg.game.core import GameBatch, Physics
+from flappy_pg.game.pixels import BIRD, CELL, PIPE, PixelFrames
+from flappy_pg.render.renderer import Renderer
 
 
 def played_batch(config, games=12, frames=160, seed=0):
@@ -115,7 +116,7 @@ def test_pixel_env_passes_both_checkers():
         check_env(gym.make("flappy_pg/FlappyBird-v0", obs_type="pixels").unwrapped,
                   skip_render_check=True)
     sb3_checker = pytest.importorskip("stable_baselines3.common.env_checker")
-    from flappy_pg.env import FlappyBirdEnv
+    from flappy_pg.envs.single import FlappyBirdEnv
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SB3 notes the frame is not square: expected
         sb3_checker.check_env(FlappyBirdEnv(obs_type="pixels"))

@@ -3,11 +3,18 @@
 import numpy as np
 import pytest
 
-from flappy_pg.config import GameConfig
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.qlearning.algorithm import (
+    QLearner,
+    backward_update,
+    q_update,
+    table_actor,
+)
+from flappy_pg.agents.qlearning.binning import Binning
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.table import load_table, save_table
 from flappy_pg.errors import CheckpointError
-from flappy_pg.evaluate import evaluate
-from flappy_pg.qlearning import (Binning, QConfig, QLearner, backward_update, load_table,
-                                 q_update, restore_learner, save_table, table_actor)
+from flappy_pg.game.config import GameConfig
 
 
 def observation(dx_px, dy_px, speed, config=GameConfig()):
@@ -32,7 +39,7 @@ def test_binning_maps_states_to_the_intended_cells():
     assert cell(0, 0, 1)[2] == base[2] + 1 and cell(0, 0, -9)[2] == 0
     assert cell(283, 0, 0)[0] == i - 1  # the farthest a pipe can be
     # every observation the env can produce falls inside the table
-    from flappy_pg.vector_env import FlappyBirdVectorEnv
+    from flappy_pg.envs.vector import FlappyBirdVectorEnv
     env = FlappyBirdVectorEnv(32)
     obs, _ = env.reset(seed=0)
     rng = np.random.default_rng(0)
@@ -70,7 +77,7 @@ def test_table_round_trips_and_resumes(tmp_path):
     save_table(learner, tmp_path / "q.npz")
     q, config, meta = load_table(tmp_path / "q.npz")
     assert np.array_equal(q, learner.q) and config == learner.config
-    resumed = restore_learner(tmp_path / "q.npz", {"max_steps": 5})
+    resumed = QLearner.restore(tmp_path / "q.npz", {"max_steps": 5})
     assert resumed.state.env_steps == learner.state.env_steps and resumed.config.max_steps == 5
     assert resumed.rng.random() == learner.rng.random()
 
@@ -99,11 +106,11 @@ def test_bad_tables_are_refused(tmp_path):
 def test_short_training_learns_on_an_easy_game():
     config = QConfig(games=64, seed=0, game={"pipe_gap": 180}, train_max_score=20)  # defaults
     learner = QLearner(config)
-    before = evaluate(table_actor(learner.q, learner.binning), config.game_config, episodes=16,
+    before = evaluate(table_actor(learner.q, learner.binning), config.game, episodes=16,
                       max_score=20).mean
     for _ in range(80):  # 512,000 env steps
         learner.step(100)
-    after = evaluate(table_actor(learner.q, learner.binning), config.game_config, episodes=16,
+    after = evaluate(table_actor(learner.q, learner.binning), config.game, episodes=16,
                      max_score=20).mean
     assert before == 0 and after >= 15  # of the cap of 20 (18.7 when written)
 
@@ -143,7 +150,7 @@ def test_crash_rewards_keep_every_value_between_minus_one_and_zero(games):
 @pytest.mark.parametrize("next_cell,grid", [(0, "uniform"), (20, "uniform"), (0, "focused"),
                                             (20, "focused")])
 def test_one_game_binning_agrees_with_the_batched_one(next_cell, grid):
-    from flappy_pg.vector_env import FlappyBirdVectorEnv
+    from flappy_pg.envs.vector import FlappyBirdVectorEnv
     b = Binning(GameConfig(), 10 if grid == "uniform" else 4, next_cell, grid)
     env = FlappyBirdVectorEnv(16)
     obs, _ = env.reset(seed=1)
@@ -164,7 +171,7 @@ def test_the_gap_after_next_adds_a_dimension_that_tells_rises_from_drops():
 
 
 def test_classic_rewards_punish_the_end_and_the_flap_before_an_upper_crash():
-    from flappy_pg.qlearning import classic_rewards
+    from flappy_pg.agents.qlearning.algorithm import classic_rewards
     actions = np.array([0, 1, 0, 1, 0, 0, 0])
     assert classic_rewards(actions, terminal=True, upper_crash=False).tolist() == \
         [1, 1, 1, 1, 1, -1000, -1000]
@@ -199,7 +206,7 @@ def test_classic_preset_plays_one_game_greedily_and_stops_at_its_episode_budget(
 
 
 def test_one_game_online_update_is_the_batch_update_on_numbers():
-    from flappy_pg.qlearning import move_toward, q_update
+    from flappy_pg.agents.qlearning.algorithm import move_toward, q_update
     rng = np.random.default_rng(0)
     q = rng.normal(size=(6, 2))
     visits = rng.integers(0, 5, size=(6, 2))

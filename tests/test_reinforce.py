@@ -5,15 +5,26 @@ import numpy as np
 import pytest
 import torch
 
-from flappy_pg.checkpoint import (atomic_torch_save, load_checkpoint, load_policy, restore_trainer,
-                                  save_trainer, trainer_payload)
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.reinforce.algorithm import (
+    Trainer,
+    advantages,
+    discounted_returns,
+    full_returns,
+    policy_actor,
+)
+from flappy_pg.agents.reinforce.checkpoint import (
+    atomic_torch_save,
+    load_checkpoint,
+    load_policy,
+    save_trainer,
+    trainer_payload,
+)
+from flappy_pg.agents.reinforce.config import TrainConfig
+from flappy_pg.agents.reinforce.networks import NumpyActor, Policy
+from flappy_pg.agents.rollout import play_episodes
+from flappy_pg.envs.vector import FlappyBirdVectorEnv
 from flappy_pg.errors import CheckpointError
-from flappy_pg.evaluate import evaluate
-from flappy_pg.policy import NumpyActor, Policy
-from flappy_pg.reinforce import (Trainer, TrainConfig, advantages, discounted_returns,
-                                 full_returns, policy_actor)
-from flappy_pg.rollout import play_episodes
-from flappy_pg.vector_env import FlappyBirdVectorEnv
 
 TINY = dict(games=4, hidden=(8,), eval_every_steps=0, torch_threads=1, value_steps=2,
             train_max_score=3)
@@ -71,7 +82,7 @@ def test_new_policy_starts_at_its_initial_flap_probability():
 
 
 def test_entropy_bonus_acts_only_below_the_entropy_floor():
-    from flappy_pg.reinforce import surrogate_loss
+    from flappy_pg.agents.reinforce.algorithm import surrogate_loss
     torch.manual_seed(0)
     policy = Policy(init_flap_prob=0.08)  # entropy about 0.28
     obs, actions, adv = torch.randn(64, 8), torch.randint(0, 2, (64,)), torch.randn(64)
@@ -120,7 +131,7 @@ def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, ob
     trainer.step()
     trainer.step()
     save_trainer(trainer, tmp_path / "latest.pt")
-    resumed = restore_trainer(load_checkpoint(tmp_path / "latest.pt"))
+    resumed = Trainer.restore(tmp_path / "latest.pt", {})
     a, b = trainer.step(), resumed.step()
     for key in ("env_steps", "episodes", "score_mean", "policy_loss", "entropy", "update"):
         assert a[key] == b[key]
@@ -129,7 +140,7 @@ def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, ob
     policy, payload = load_policy(tmp_path / "latest.pt")
     assert payload["train_config"]["games"] == 4 and payload["train_config"]["obs"] == obs
     result = evaluate(policy_actor(policy, np.random.default_rng(0), greedy=True),
-                      trainer.config.game_config, episodes=3, max_score=2,
+                      trainer.config.game, episodes=3, max_score=2,
                       obs_type=trainer.config.obs_type)
     assert len(result.scores) == 3
 
@@ -158,7 +169,7 @@ def test_bad_checkpoints_are_refused_with_one_line(tmp_path):
 
 
 def test_invalid_training_settings_are_refused():
-    from flappy_pg.config import ConfigError
+    from flappy_pg.errors import ConfigError
     for bad in ({"baseline": "median"}, {"returns": "td"}, {"gamma": 0.0}, {"games": 0},
                 {"init_flap_prob": 1.0}, {"game": {"pipe_gap": -5}}, {"obs": "rgb"},
                 {"obs": "pixels", "games": 4096, "train_max_score": 1000}):
@@ -171,11 +182,11 @@ def test_tiny_training_run_beats_the_random_policy():
     config = TrainConfig(games=64, hidden=(16,), eval_every_steps=0, torch_threads=1, lr=0.01,
                          init_flap_prob=0.08, train_max_score=5, game=easy, seed=1)
     trainer = Trainer(config)
-    before = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,
+    before = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game,
                       episodes=32, max_score=5).mean
     for _ in range(40):
         trainer.step()
-    after = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game_config,
+    after = evaluate(policy_actor(trainer.policy, np.random.default_rng(0)), config.game,
                      episodes=32, max_score=5).mean
     assert before < 0.5 and after > before + 1.0
 
@@ -183,11 +194,11 @@ def test_tiny_training_run_beats_the_random_policy():
 def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
     """`play_keys` (the shrinking batch training uses) plays exactly what the single env plays
     for the same pipe keys: observations, rewards, scores and episode ends."""
-    from flappy_pg.config import GameConfig, RewardConfig
-    from flappy_pg.core import Physics, episode_keys
-    from flappy_pg.env import FlappyBirdEnv
-    from flappy_pg.observation import Features
-    from flappy_pg.rollout import play_keys
+    from flappy_pg.agents.rollout import play_keys
+    from flappy_pg.envs.single import FlappyBirdEnv
+    from flappy_pg.game.config import GameConfig, RewardConfig
+    from flappy_pg.game.core import Physics, episode_keys
+    from flappy_pg.game.observation import Features
     config = GameConfig()
     keys = episode_keys(7, 0, 8)
     assert len(set(keys.tolist())) == 8 and not np.array_equal(keys, episode_keys(7, 1, 8))
@@ -211,8 +222,8 @@ def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
 
 
 def test_the_cut_short_tail_of_a_truncated_episode_is_left_out_and_crashes_are_kept_whole():
-    from flappy_pg.reinforce import complete_steps
-    from flappy_pg.rollout import Episodes
+    from flappy_pg.agents.reinforce.algorithm import complete_steps
+    from flappy_pg.agents.rollout import Episodes
     mask = np.zeros((6, 3), dtype=bool)
     mask[:6, 0] = mask[:4, 1] = mask[:5, 2] = True
     episodes = Episodes(np.zeros(3), np.array([6, 4, 5]), np.array([True, False, True]), mask=mask)
@@ -224,7 +235,7 @@ def test_the_cut_short_tail_of_a_truncated_episode_is_left_out_and_crashes_are_k
 
 
 def test_pixel_policy_batches_hold_frame_pairs_and_a_layout_of_their_own(tmp_path):
-    from flappy_pg.policy import PixelPolicy
+    from flappy_pg.agents.reinforce.networks import PixelPolicy
     trainer = Trainer(TrainConfig(**TINY, obs="pixels"))
     assert isinstance(trainer.policy, PixelPolicy)
     episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
@@ -242,9 +253,10 @@ def test_pixel_policy_batches_hold_frame_pairs_and_a_layout_of_their_own(tmp_pat
 
 
 def test_drop_heavy_training_pipes_sit_at_the_extremes_and_evaluation_stays_real():
-    from flappy_pg.config import ConfigError, GameConfig
-    from flappy_pg.core import GameBatch, Physics
-    from flappy_pg.curriculum import DropHeavyPhysics
+    from flappy_pg.errors import ConfigError
+    from flappy_pg.game.config import GameConfig
+    from flappy_pg.game.core import GameBatch, Physics
+    from flappy_pg.game.curriculum import DropHeavyPhysics
     config = GameConfig()
     keys = np.arange(1, 4001, dtype=np.uint64) * np.uint64(7919)
     real, heavy = GameBatch(Physics(config), len(keys)), GameBatch(DropHeavyPhysics(config, 0.4), len(keys))

@@ -6,11 +6,21 @@ import pygame
 import pytest
 
 import flappy_pg  # noqa: F401
-from flappy_pg.config import ConfigError, GameConfig
-from flappy_pg.play import (GAME_OVER, PLAYING, RESTART_DELAY, WELCOME, PlaySession, handle_event,
-                            load_best, run_play, save_best)
-from flappy_pg.recording import Recorder
-from flappy_pg.render import Renderer
+from flappy_pg.app.play import (
+    GAME_OVER,
+    PLAYING,
+    RESTART_DELAY,
+    WELCOME,
+    PlaySession,
+    handle_event,
+    load_best,
+    run_play,
+    save_best,
+)
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import GameConfig
+from flappy_pg.render.recording import Recorder
+from flappy_pg.render.renderer import Renderer
 
 EASY = GameConfig(pipe_gap=200)
 
@@ -31,7 +41,7 @@ def test_rgb_array_frames_show_the_state():
 
 
 def test_vector_env_renders_each_game_like_the_single_env():
-    from flappy_pg.vector_env import FlappyBirdVectorEnv
+    from flappy_pg.envs.vector import FlappyBirdVectorEnv
     vector = FlappyBirdVectorEnv(2, render_mode="rgb_array")
     vector.reset(seed=4)
     single = gym.make("flappy_pg/FlappyBird-v0", render_mode="rgb_array")
@@ -187,12 +197,12 @@ def test_recording_writes_an_mp4_video(tmp_path):
 
 
 def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
-    from flappy_pg.watch import run_watch
+    from flappy_pg.app.watch import run_watch
     calls = []
 
     def agent(observation):
         calls.append(observation)
-        return 0, 0.25  # never flaps: each episode ends on the ground
+        return 0, "flap probability 0.25"  # never flaps: each episode ends on the ground
 
     pygame.display.init()
     pygame.event.post(key(pygame.K_RIGHT))  # faster: two frames per step
@@ -203,12 +213,12 @@ def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
 
 
 def test_watch_hands_a_pixel_agent_frame_pairs():
-    from flappy_pg.watch import run_watch
+    from flappy_pg.app.watch import run_watch
     shapes = set()
 
     def agent(observation):
         shapes.add(observation.shape)
-        return 0, 0.0
+        return 0, "flap probability 0.00"
 
     pygame.display.init()
     run_watch(agent, GameConfig(), label="pixels", seed=0, max_frames=20, obs_type="pixel-pairs")

@@ -8,8 +8,10 @@ import sys
 import time
 
 import numpy as np
-from flappy_pg.qlearning import QConfig, QLearner, Binning, table_actor
-from flappy_pg.evaluate import evaluate
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.agents.qlearning.algorithm import QLearner, table_actor
+from flappy_pg.agents.qlearning.binning import Binning
+from flappy_pg.agents.evaluate import evaluate
 
 
 class ClassicBinning(Binning):
@@ -38,7 +40,7 @@ class ClassicBinning(Binning):
 seed, episodes, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 switch = int(sys.argv[4]) if len(sys.argv) > 4 else 30
 learner = QLearner(QConfig.classic(seed=seed, train_max_score=10_000, max_episodes=episodes))
-learner.binning = ClassicBinning(learner.config.game_config, switch=switch)
+learner.binning = ClassicBinning(learner.config.game, switch=switch)
 learner.q = np.zeros((learner.binning.size, 2)); learner.visits = np.zeros(learner.q.shape, dtype=np.int64)
 done, hist, start = 0, [], time.perf_counter()
 with open(out, "w") as f:
@@ -49,7 +51,7 @@ with open(out, "w") as f:
             if done % 100 == 0:
                 print(f"seed {seed} ep {done} train mean100 {np.mean(hist[-100:]):.1f} {time.perf_counter()-start:.0f}s", flush=True)
             if done % 500 == 0:
-                r = evaluate(table_actor(learner.q, learner.binning), learner.config.game_config,
+                r = evaluate(table_actor(learner.q, learner.binning), learner.config.game,
                              episodes=100, seed=2_000_000, max_score=10_000)
                 f.write(f"{seed},{done},eval100,{r.mean}\n")
                 print(f"seed {seed} ep {done}: eval mean {r.mean:.1f}", flush=True)

@@ -1,0 +1,1 @@
+"""Tabular Q-learning, the baseline: config, binning, the learner, its table files."""

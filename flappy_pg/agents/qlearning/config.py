@@ -1,0 +1,111 @@
+"""`QConfig`: every setting of a Q-learning run, the strong defaults and the classic bot's recipe.
+
+The state is the bird's distance to the next gap and its speed, binned (see `binning`); the
+defaults are the strong recipe (many games into one table, online updates, a focused 3-px grid,
+crash rewards, γ 0.95), set by the studies in experiments/qlearning_strong; `QConfig.classic()`
+is chncyhn/flappybird-qlearning-bot's whole recipe.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flappy_pg.agents.settings import (
+    MAX_EVAL_EPISODES,
+    MAX_GAMES,
+    MAX_SCORE_CAP,
+    RunSettings,
+    migrate_eval_clock,
+)
+from flappy_pg.game.config import GameConfig, RewardConfig, require
+
+UPDATES = ("online", "backward")
+REWARDS = ("env", "crash", "classic")
+GRIDS = ("uniform", "focused")
+CLASSIC_ALIVE, CLASSIC_DEATH = 1.0, -1000.0
+CRASH_REWARDS = RewardConfig(alive=0.0, pipe=0.0, death=-1.0)  # the "crash" scheme
+
+
+@dataclass(frozen=True)
+class QConfig(RunSettings):
+    seed: int = 0
+    # The defaults are the strong recipe (see `classic` for the classic bot's): many games share
+    # one table, updated online, on a focused 3-px grid, with crash rewards and γ 0.95.
+    games: int = 256
+    grid: str = "focused"
+    cell: int = 3  # pixels per distance bin (where the focused grid is fine)
+    next_cell: int = 0  # pixels per bin of the gap after next (0: not in the state)
+    alpha: float = 0.1
+    alpha_decay: float = 0.0  # α / (1 + visits/alpha_decay) per (s, a); 0: constant α
+    gamma: float = 0.95
+    epsilon_start: float = 0.0
+    epsilon_end: float = 0.0
+    epsilon_steps: int = 10_000_000  # env steps over which ε decays
+    update: str = "online"
+    rewards_scheme: str = "crash"
+    max_episodes: int = 0
+    train_max_score: int = 1000
+    max_steps: int = 0
+    max_seconds: float = 0.0
+    target_score: float = 0.0
+    eval_every_steps: int = 20_000_000  # evaluate when the env-step count passes a multiple of this
+    eval_episodes: int = 32
+    eval_max_score: int = 1000
+    eval_seed: int = 1_000_000
+    game: GameConfig = field(default_factory=GameConfig)
+    rewards: RewardConfig = field(default_factory=RewardConfig)
+
+    def __post_init__(self) -> None:
+        checks = [(self.update in UPDATES, f"update must be one of {UPDATES}"),
+                  (self.grid in GRIDS, f"grid must be one of {GRIDS}"),
+                  (self.rewards_scheme in REWARDS, f"rewards_scheme must be one of {REWARDS}"),
+                  (self.rewards_scheme != "classic" or self.update == "backward",
+                   "the classic rewards need update='backward' (they are given per episode)"),
+                  (0 <= self.next_cell <= 1000, "next_cell must lie in [0, 1000] pixels"),
+                  (self.alpha_decay >= 0 and math.isfinite(self.alpha_decay),
+                   "alpha_decay must be 0 or more"),
+                  (self.max_episodes >= 0, "max_episodes must be 0 or more"),
+                  (1 <= self.games <= MAX_GAMES, f"games must lie in [1, {MAX_GAMES:,}]"),
+                  (1 <= self.cell <= 1000, "cell must lie in [1, 1000] pixels"),
+                  (0 < self.alpha <= 1, "alpha must be in (0, 1]"),
+                  (0 < self.gamma <= 1, "gamma must be in (0, 1]"),
+                  (0 <= self.epsilon_end <= self.epsilon_start <= 1,
+                   "need 0 <= epsilon_end <= epsilon_start <= 1"),
+                  (self.epsilon_steps >= 1, "epsilon_steps must be at least 1"),
+                  (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
+                  (self.target_score >= 0 and self.eval_every_steps >= 0,
+                   "target_score and eval_every_steps must be 0 or more"),
+                  (1 <= self.train_max_score <= MAX_SCORE_CAP and
+                   1 <= self.eval_max_score <= MAX_SCORE_CAP,
+                   f"score caps must lie in [1, {MAX_SCORE_CAP:,}]"),
+                  (1 <= self.eval_episodes <= MAX_EVAL_EPISODES,
+                   f"eval_episodes must lie in [1, {MAX_EVAL_EPISODES:,}]"),
+                  (0 <= self.eval_seed <= 2**32 - MAX_EVAL_EPISODES - 1, "eval_seed is out of range")]
+        require(checks)
+        self.check_common()
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "QConfig":
+        values = migrate_eval_clock(values)
+        if isinstance(values, dict) and "cell" in values and "grid" not in values:
+            values = {**values, "grid": "uniform"}  # saved before the focused grid existed
+        return super().from_dict(values)
+
+    @classmethod
+    def classic(cls, **overrides) -> "QConfig":
+        """The classic bot's recipe: one game, greedy (no exploration), α = 0.7, γ = 1, 10-px
+        grid, backward sweeps over each game, the classic rewards."""
+        recipe = dict(games=1, grid="uniform", cell=10, next_cell=0, alpha=0.7, alpha_decay=0.0,
+                      gamma=1.0, epsilon_start=0.0, epsilon_end=0.0, update="backward",
+                      rewards_scheme="classic", eval_every_steps=2_000_000)
+        return cls(**{**recipe, **overrides})
+
+    @property
+    def obs_type(self) -> str:
+        return "features"  # the table's cells are read from the features
+
+    @property
+    def binning_settings(self) -> dict:
+        return {"cell": self.cell, "next_cell": self.next_cell, "grid": self.grid}
+

@@ -1,0 +1,1 @@
+"""REINFORCE, the Monte Carlo policy gradient: config, networks, the algorithm, checkpoints."""

@@ -1,0 +1,163 @@
+"""`TrainConfig`: every setting of a REINFORCE run, validated, saved in the run folder and in its
+checkpoints. Kept apart from the trainer so that reading it (the CLI's help, say) needs no torch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flappy_pg.agents.settings import (
+    MAX_EVAL_EPISODES,
+    MAX_GAMES,
+    MAX_SCORE_CAP,
+    RunSettings,
+    migrate_eval_clock,
+)
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import GameConfig, RewardConfig, require
+
+RETURN_TYPES = ("reward-to-go", "full")
+OBSERVATIONS = ("features", "pixels")
+PIXEL_BATCH_BYTES = 2 * 1024**3  # the most a pixel batch may hold, at its longest
+BASELINES = ("none", "mean", "value")
+
+# Upper limits: beyond them a run would not fit in memory or never finish its first batch.
+MAX_BATCH_STEPS = 100_000_000
+MAX_WIDTH, MAX_LAYERS = 4096, 8
+
+#: What `--obs pixels` changes unless given (a batch of frames is 600 times the features), as
+#: measured in experiments/pixels.
+PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
+                  "baseline": "mean", "entropy_coef": 0.0}
+
+
+@dataclass(frozen=True)
+class TrainConfig(RunSettings):
+    """Every knob of a training run; saved in the run folder and in checkpoints."""
+
+    seed: int = 0
+    # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, a CNN)
+    obs: str = "features"
+    games: int = 256  # episodes per batch: each game plays one complete episode per round
+    batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
+    # Play more rounds until the batch holds this many deaths (crashes), at most `max_rounds`:
+    # as the policy gets reliable its batches grow, so that rare deaths still show up in them.
+    min_deaths: int = 0
+    max_rounds: int = 16
+    returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
+    gamma: float = 0.99
+    baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
+    normalize_advantages: bool = True
+    # An entropy bonus keeps the nearly sure policy of the first plateau (about 50 pipes)
+    # trying other flap timings: it reached a mean of 100 in fewer env steps (experiments/README).
+    entropy_coef: float = 0.01
+    # The bonus acts only on batches whose mean entropy is below this (0: on every batch), so a
+    # new policy (entropy 0.28) is not pushed towards 50/50, where every bird flies into the
+    # ceiling and the returns carry no signal.
+    entropy_floor: float = 0.1
+    lr: float = 3e-3
+    lr_half_life_steps: int = 0  # the policy's lr halves every this many env steps (0: constant)
+    value_lr: float = 1e-3
+    value_steps: int = 20  # minibatch regression steps of V(s) per batch
+    value_minibatch: int = 4096
+    max_grad_norm: float = 1.0  # 0 disables clipping
+    hidden: tuple[int, ...] = (32, 32)
+    init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
+    input_scale: float = 32.0  # the policy multiplies its inputs by this
+    train_max_score: int = 100  # training episodes are truncated (not ended by death) here
+    truncated_tail: int = 1000  # steps at the end of a truncated episode left out of the update
+    # Share of training pipes put at the top or bottom of the gap range (flappy_pg.curriculum):
+    # more big drops to learn from. Evaluations always play the real game.
+    extreme_gap_share: float = 0.2
+    max_steps: int = 0  # budget in env steps (0 = none)
+    max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
+    target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
+    # Evaluations happen when the env-step count passes a multiple of this (0 = only at the
+    # end): on a step count, not a clock, so the same seed picks the same best checkpoint.
+    eval_every_steps: int = 4_000_000
+    eval_episodes: int = 32
+    eval_max_score: int = 1000
+    eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
+    torch_threads: int = 2
+    device: str = "cpu"
+    game: GameConfig = field(default_factory=GameConfig)
+    rewards: RewardConfig = field(default_factory=RewardConfig)
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.obs in OBSERVATIONS, f"obs must be one of {OBSERVATIONS}"),
+            (self.returns in RETURN_TYPES, f"returns must be one of {RETURN_TYPES}"),
+            (self.baseline in BASELINES, f"baseline must be one of {BASELINES}"),
+            (0.0 < self.gamma <= 1.0, "gamma must be in (0, 1]"),
+            (1 <= self.games <= MAX_GAMES, f"games must lie in [1, {MAX_GAMES:,}]"),
+            (0 <= self.batch_steps <= MAX_BATCH_STEPS,
+             f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
+            (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
+            (0 <= self.min_deaths <= MAX_GAMES * 64 and 1 <= self.max_rounds <= 1024,
+             "min_deaths must lie in [0, 4,194,304] and max_rounds in [1, 1024]"),
+            (0 <= self.truncated_tail <= MAX_BATCH_STEPS,
+             f"truncated_tail must lie in [0, {MAX_BATCH_STEPS:,}]"),
+            (0.0 <= self.extreme_gap_share < 1.0, "extreme_gap_share must lie in [0, 1)"),
+            (self.lr_half_life_steps >= 0, "lr_half_life_steps must be 0 or more"),
+            (self.value_steps >= 0 and self.value_minibatch >= 1, "value fit settings must be positive"),
+            (0 <= self.entropy_coef <= 100, "entropy_coef must lie in [0, 100]"),
+            (0 <= self.entropy_floor <= 1, "entropy_floor must lie in [0, 1]"),
+            (self.max_grad_norm >= 0, "max_grad_norm must be 0 or more"),
+            (1 <= self.train_max_score <= MAX_SCORE_CAP and 1 <= self.eval_max_score <= MAX_SCORE_CAP,
+             f"score caps must lie in [1, {MAX_SCORE_CAP:,}]"),
+            (self.max_steps >= 0 and self.max_seconds >= 0, "budgets must be 0 or more"),
+            (self.target_score >= 0 and self.eval_every_steps >= 0,
+             "target_score and eval_every_steps must be 0 or more"),
+            (1 <= self.eval_episodes <= MAX_EVAL_EPISODES,
+             f"eval_episodes must lie in [1, {MAX_EVAL_EPISODES:,}]"),
+            (0 <= self.eval_seed <= 2**32 - MAX_EVAL_EPISODES - 1, "eval_seed is out of range"),
+            (0.0 < self.init_flap_prob < 1.0, "init_flap_prob must be in (0, 1)"),
+            (0.0 < self.input_scale <= 1e4, "input_scale must lie in (0, 10000]"),
+            (1 <= self.torch_threads <= 1024, "torch_threads must lie in [1, 1024]"),
+            (self.device == "cpu", "device must be 'cpu'"),
+            (1 <= len(self.hidden) <= MAX_LAYERS and all(1 <= h <= MAX_WIDTH for h in self.hidden),
+             f"hidden: 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units"),
+        ]
+        require(checks)
+        self.check_common()
+        if self.obs == "pixels":
+            self.check_pixel_batch()
+
+    @classmethod
+    def for_obs(cls, obs: str = "features", **settings) -> "TrainConfig":
+        """The config of a run on `obs`: the pixel defaults where `settings` leave them out."""
+        defaults = PIXEL_DEFAULTS if obs == "pixels" else {}
+        return cls(obs=obs, **{**defaults, **settings})
+
+    @property
+    def obs_type(self) -> str:
+        """The envs' `obs_type` of this run's observations."""
+        return "pixel-pairs" if self.obs == "pixels" else "features"
+
+    def check_pixel_batch(self) -> None:
+        """A batch of pixel observations is stored whole: refuse one too large for memory."""
+        import math
+
+        from flappy_pg.game.pixels import PixelPairs
+        c = self.game
+        frames = (c.first_pipe_x + c.pipe_width - c.bird_x
+                  + self.train_max_score * c.pipe_spacing) / c.pipe_speed
+        rounds = self.max_rounds if self.min_deaths else 1
+        size = frames * self.games * rounds * math.prod(PixelPairs(c).shape)
+        if size > PIXEL_BATCH_BYTES:
+            raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
+                              f"pipes would need {size / 1024**3:.1f} GB per batch (at most "
+                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f}): lower --games or "
+                              f"--train-max-score")
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "hidden": list(self.hidden)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "TrainConfig":
+        values = migrate_eval_clock(values)
+        if isinstance(values, dict):
+            values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
+            values.setdefault("obs", "features")
+            values.setdefault("extreme_gap_share", 0.0)  # saved before it existed: the real pipes
+            values.setdefault("entropy_floor", 0.0)  # saved before it existed: bonus on every batch
+        return super().from_dict(values)

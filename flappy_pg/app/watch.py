@@ -1,0 +1,85 @@
+"""`flappy-pg watch`: an agent plays in the game window at 30 fps, with an overlay of the score,
+the episode and what the agent thinks (a policy's flap probability, a table's two Q-values);
+episodes restart until the window is closed.
+
+Right / Left (or + / -) make it faster or slower, Space pauses, Esc or closing the window quits.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from flappy_pg.envs.single import FlappyBirdEnv
+from flappy_pg.game.config import GameConfig
+
+SPEEDS = (0.25, 0.5, 1, 2, 4, 8, 16)
+END_PAUSE_FRAMES = 30  # the game-over frame stays up for a second before the next episode
+
+#: Maps one observation to (action, a line about the agent's choice for the overlay).
+Agent = Callable[[np.ndarray], tuple[int, str]]
+
+
+def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
+              speed: float = 1, record: str | None = None, max_frames: int | None = None,
+              source: str = "", echo=print, obs_type: str = "features") -> list[int]:
+    """Show the agent (`label`, loaded from `source`) playing, seeing observations of
+    `obs_type`; returns the finished episodes' scores."""
+    from flappy_pg.render.recording import Recorder
+    from flappy_pg.render.renderer import Renderer
+
+    recorder = Recorder(record) if record else None
+    renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label} {source}".strip())
+    pg = renderer.pg
+    env = FlappyBirdEnv(config=config, obs_type=obs_type)
+    speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
+    observation, _ = env.reset(seed=seed)
+    episode, scores, frames, paused, pause_left = 1, [], 0, False, 0
+    thought = ""
+    try:
+        running = True
+        while running and (max_frames is None or frames < max_frames):
+            for event in pg.event.get():
+                if event.type == pg.QUIT or (event.type == pg.KEYDOWN and event.key == pg.K_ESCAPE):
+                    running = False
+                elif event.type == pg.KEYDOWN and event.key in (pg.K_RIGHT, pg.K_PLUS, pg.K_EQUALS):
+                    speed_index = min(speed_index + 1, len(SPEEDS) - 1)
+                elif event.type == pg.KEYDOWN and event.key in (pg.K_LEFT, pg.K_MINUS):
+                    speed_index = max(speed_index - 1, 0)
+                elif event.type == pg.KEYDOWN and event.key == pg.K_SPACE:
+                    paused = not paused
+            speed = SPEEDS[speed_index]
+            renderer.fps = 30 * min(speed, 1)  # below 1x: fewer frames; above: steps per frame
+            if not paused:
+                if pause_left:
+                    pause_left -= 1
+                    if pause_left == 0:
+                        observation, _ = env.reset()
+                        episode += 1
+                else:
+                    for _ in range(max(1, int(speed))):
+                        action, thought = agent(observation)
+                        observation, _, terminated, truncated, info = env.step(action)
+                        if terminated or truncated:
+                            scores.append(info["score"])
+                            pause_left = END_PAUSE_FRAMES
+                            break
+            game = env.game
+            renderer.draw_world(game.t, game.key, game.y, game.vel)
+            renderer.draw_score(game.score, y=470)
+            if pause_left:
+                renderer.draw_centred("game_over", 150)
+            best = f"  best {max(scores)}" if scores else ""
+            renderer.draw_overlay([f"{label}", f"episode {episode}{best}",
+                                   thought,
+                                   f"speed x{speed:g}" + ("  (paused)" if paused else "")])
+            renderer.show(recorder)
+            frames += 1
+    except KeyboardInterrupt:  # Ctrl-C quits like Esc; the recording is still written
+        pass
+    finally:
+        renderer.close()
+        if recorder:
+            recorder.finish(echo)
+    return scores

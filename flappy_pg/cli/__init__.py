@@ -1,0 +1,30 @@
+"""The `flappy-pg` command line. Each command parses its options, makes one library call and
+prints; one module per command or group, the shared options in `options`. Torch and pygame are
+imported only inside the commands that need them, so `flappy-pg --help` stays fast."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from flappy_pg.cli.agent import eval_command, watch
+from flappy_pg.cli.bench import bench
+from flappy_pg.cli.compare import compare
+from flappy_pg.cli.gradlab import gradlab
+from flappy_pg.cli.options import OneLineErrors
+from flappy_pg.cli.play import play
+from flappy_pg.cli.qlearn import qlearn
+from flappy_pg.cli.train import train
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="flappy-pg")
+def main():
+    """Flappy Bird learned by REINFORCE (Monte Carlo policy gradient), with a tabular Q-learning
+    baseline. Train headless, watch the agent, play yourself, compare, benchmark."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+for command in (bench, play, train, eval_command, watch, qlearn, compare, gradlab):
+    main.add_command(command)

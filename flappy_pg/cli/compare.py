@@ -1,0 +1,53 @@
+"""`flappy-pg compare`: REINFORCE against Q-learning on the same game, seeds and budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from flappy_pg.agents.settings import MAX_EVAL_EPISODES
+from flappy_pg.cli.options import (
+    Finite,
+    UserError,
+    friendly_errors,
+    game_options,
+    parse_seeds,
+    writable_folder,
+)
+
+
+@click.command()
+@game_options
+@click.option("--seconds", type=Finite(min=0), default=600, show_default=True,
+              help="Training time per agent and seed (0: no time budget).")
+@click.option("--steps", type=click.IntRange(0, 10**13), default=0,
+              help="Env steps per agent and seed (0: no step budget).")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
+@click.option("--eval-every-seconds", type=Finite(min=0.001, max=10**7), default=20,
+              show_default=True, help="Training seconds between evaluations for the curves.")
+@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,
+              show_default=True, help="Episodes per evaluation on the curves.")
+@click.option("--final-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
+              show_default=True, help="Episodes of the final evaluation, per seed.")
+@click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
+              show_default=True, help="Report folder.")
+@click.option("--save-agents", type=click.Path(file_okay=False), default=None,
+              help="Also save every trained agent in this folder (reinforce-seed0.pt, "
+                   "qlearning-seed0.npz, ...).")
+@friendly_errors
+def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episodes,
+            final_episodes, out, save_agents):
+    """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
+    same unseen seeds, and write a report (table and plots)."""
+    from flappy_pg.studies.compare import run_comparison
+    seed_list = parse_seeds(seeds)
+    if not seconds and not steps:
+        raise UserError("give a budget: --seconds or --steps")
+    writable_folder(out)
+    if save_agents:
+        writable_folder(save_agents)
+    run_comparison(game_config, seed_list, seconds, steps, Path(out),
+                   save_agents=Path(save_agents) if save_agents else None,
+                   eval_every_seconds=eval_every_seconds,
+                   eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)

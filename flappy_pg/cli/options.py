@@ -1,0 +1,292 @@
+"""What the commands share: one-line errors, option types that refuse NaN and infinities, and
+the option bundles (game, rewards, budgets, run folders, evaluation, watching).
+
+A bundle is several click options as one decorator; a bundle made `into` a keyword hands the
+command one object built from its options (a `GameConfig`, say) instead of the options."""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
+from flappy_pg.errors import ConfigError
+from flappy_pg.game.config import BIRD_SHAPES, MAX_SEED, GameConfig, RewardConfig
+
+
+class UserError(click.ClickException):
+    """Bad input: shown as one line, exit status 1, no traceback."""
+
+
+def friendly_errors(command):
+    """Turn the errors a user can cause into one-line messages."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from flappy_pg.errors import USER_ERRORS
+        from flappy_pg.files import os_message
+        try:
+            return command(*args, **kwargs)
+        except USER_ERRORS as error:
+            raise UserError(str(error)) from None
+        except MemoryError:
+            raise UserError("out of memory: use fewer games, episodes or smaller layers") from None
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise UserError(f"{os_message(error)}{where}") from None
+    return wrapper
+
+
+class OneLineErrors(click.Group):
+    """Reports a bad option or argument in one line (click would add the usage text)."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+
+
+class Finite(click.FloatRange):
+    """A float range that refuses NaN and infinities (click's FloatRange takes them)."""
+
+    name = "finite float"
+
+    def _describe_range(self) -> str:
+        return "finite" if self.min is None and self.max is None else super()._describe_range()
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+SEED = click.IntRange(0, MAX_SEED)
+SEED_HELP = f"Random seed, 0 to {MAX_SEED}."
+
+
+def parse_seeds(text: str, option: str = "--seeds") -> tuple[int, ...]:
+    """Seeds separated by commas, each in range."""
+    try:
+        seeds = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise UserError(f"{option} must be whole numbers separated by commas, got {text!r}") from None
+    if not all(0 <= s <= MAX_SEED for s in seeds) or len(seeds) > 100:
+        raise UserError(f"{option}: at most 100 seeds, each from 0 to {MAX_SEED}")
+    return seeds
+
+
+def parse_hidden(ctx, param, value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        sizes = tuple(int(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give layer sizes separated by commas, e.g. 32,32") from None
+    if not 1 <= len(sizes) <= 8 or not all(1 <= size <= 4096 for size in sizes):
+        raise click.BadParameter("1 to 8 layers of 1 to 4096 units, e.g. 32,32")
+    return sizes
+
+
+def writable_folder(path: str) -> Path:
+    from flappy_pg.runs.folders import ensure_writable_folder
+    try:
+        return ensure_writable_folder(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def writable_file(path: str | None) -> Path | None:
+    from flappy_pg.runs.folders import ensure_writable_file
+    try:
+        return None if path is None else ensure_writable_file(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def given(**values) -> dict:
+    """Those of `values` (the command's parameters) that the user set on the command line."""
+    ctx = click.get_current_context()
+    return {name: value for name, value in values.items()
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+
+
+def bundle(*decorators, into: str | None = None, build: Callable | None = None):
+    """Several click options as one decorator. With `into`, the command receives
+    `build(**those options)` as the keyword `into` instead of the options themselves."""
+    probe = lambda: None  # noqa: E731 - only collects the options' parameter names
+    for decorator in decorators:
+        probe = decorator(probe)
+    names = [param.name for param in probe.__click_params__]
+
+    def apply(command):
+        wrapper = command
+        if into is not None:
+            @functools.wraps(command)
+            def wrapper(*args, **kwargs):
+                values = {name: kwargs.pop(name) for name in names}
+                try:
+                    kwargs[into] = build(**values)
+                except ConfigError as error:
+                    raise UserError(str(error)) from None
+                return command(*args, **kwargs)
+        for decorator in reversed(decorators):
+            wrapper = decorator(wrapper)
+        return wrapper
+    return apply
+
+
+_GAME = GameConfig()
+game_options = bundle(
+    click.option("--gap", "pipe_gap", type=int, default=_GAME.pipe_gap, show_default=True,
+                 help="Height of the gap between pipes, in pixels."),
+    click.option("--pipe-speed", type=int, default=_GAME.pipe_speed, show_default=True,
+                 help="Pixels the pipes move left per frame."),
+    click.option("--pipe-spacing", type=int, default=_GAME.pipe_spacing, show_default=True,
+                 help="Horizontal distance between pipes, in pixels (their mean, with a swing)."),
+    click.option("--pipe-spacing-swing", type=int, default=_GAME.pipe_spacing_swing,
+                 show_default=True,
+                 help="Pipes lie alternately spacing - swing and spacing + swing apart (the "
+                      "original game: --pipe-spacing 148 --pipe-spacing-swing 4)."),
+    click.option("--gravity", type=Finite(), default=_GAME.gravity, show_default=True,
+                 help="Speed the bird gains per frame while falling."),
+    click.option("--flap-speed", type=Finite(), default=_GAME.flap_speed, show_default=True,
+                 help="Vertical speed a flap sets (negative is up)."),
+    click.option("--bird-shape", type=click.Choice(BIRD_SHAPES), default=_GAME.bird_shape,
+                 show_default=True,
+                 help="What crashes into a pipe: the bird's whole box, or only the sprite's "
+                      "opaque pixels (as the original game tests its sprite's mask)."),
+    into="game_config", build=GameConfig)
+
+_REWARDS = RewardConfig()
+reward_options = bundle(
+    click.option("--reward-alive", "alive", type=Finite(), default=_REWARDS.alive,
+                 show_default=True, help="Reward per frame alive."),
+    click.option("--reward-pipe", "pipe", type=Finite(), default=_REWARDS.pipe, show_default=True,
+                 help="Reward per pipe passed."),
+    click.option("--reward-death", "death", type=Finite(), default=_REWARDS.death,
+                 show_default=True, help="Reward on the crash frame (instead of the others)."),
+    into="reward_config", build=RewardConfig)
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """Every budget (`all`, config fields), and those the user set (`given`), which a resumed
+    run takes over its saved ones."""
+
+    all: dict
+    given: dict
+
+
+def _budgets(steps, seconds, target_score) -> Budgets:
+    values = {"max_steps": steps, "max_seconds": seconds, "target_score": target_score}
+    set_by_user = given(steps=steps, seconds=seconds, target_score=target_score)
+    names = {"steps": "max_steps", "seconds": "max_seconds", "target_score": "target_score"}
+    return Budgets(values, {names[k]: values[names[k]] for k in set_by_user})
+
+
+budget_options = bundle(
+    click.option("--steps", type=click.IntRange(0, 10**13), default=0,
+                 help="Stop after this many env steps (0: no step budget)."),
+    click.option("--seconds", type=Finite(min=0), default=600.0, show_default=True,
+                 help="Stop after this many seconds of training (0: no time budget)."),
+    click.option("--target-score", type=Finite(min=0), default=1000.0, show_default=True,
+                 help="Stop when the evaluation mean score reaches this; 1000 means every "
+                      "evaluation game reached the cap (0: never)."),
+    into="budgets", build=_budgets)
+
+#: The options a resumed run may change (the rest are its saved settings).
+RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
+               "target_score", "max_episodes"}
+
+
+def refuse_settings_with_resume(resume) -> None:
+    """A resumed run keeps its saved settings: say so instead of ignoring what was given."""
+    if resume is None:
+        return
+    ctx = click.get_current_context()
+    set_by_user = [param.opts[0] for param in ctx.command.params
+                   if param.name not in RUN_OPTIONS and param.name in ctx.params
+                   and ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT]
+    if set_by_user:
+        raise UserError(f"--resume continues the saved run's settings; {', '.join(set_by_user)} "
+                        f"cannot change them (only --steps, --seconds, --target-score and the "
+                        f"output options apply)")
+
+
+run_folder_options = bundle(
+    click.option("--out", type=click.Path(file_okay=False), default="checkpoints", show_default=True,
+                 help="Folder for checkpoints (a subfolder per run)."),
+    click.option("--runs", type=click.Path(file_okay=False), default="runs", show_default=True,
+                 help="Folder for logs (a subfolder per run)."),
+    click.option("--name", default=None,
+                 help="Run name, a plain folder name (default: <agent>-<date>-<time>)."),
+    click.option("--resume", type=click.Path(dir_okay=False), default=None,
+                 help="Continue from a checkpoint: a run's latest continues in its own folder, "
+                      "any other file starts a new run from it. Only the budget and output "
+                      "options apply then."),
+    click.option("--save-every", type=Finite(min=1, max=3600), default=10, show_default=True,
+                 help="Wall-clock seconds between saves of the latest checkpoint."))
+
+eval_options = bundle(
+    click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
+                 show_default=True),
+    click.option("--seed", type=click.IntRange(0, MAX_SEED - MAX_EVAL_EPISODES), default=None,
+                 help="Seed of the first evaluation game; game i uses seed + i [default: "
+                      "2000000, never used in training or checkpoint selection]."),
+    click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000,
+                 show_default=True, help="Episodes stop (as capped) at this many pipes."))
+
+watch_options = bundle(
+    click.option("--speed", type=Finite(0.25, 16), default=1, show_default=True,
+                 help="Playback speed (Right/Left keys change it while watching)."),
+    click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights."),
+    click.option("--record", type=click.Path(dir_okay=False), default=None,
+                 help="Save what is shown as a GIF or an MP4 video (--record out.mp4)."))
+
+
+def evaluate_saved(path: str | None, kind: str, episodes: int, seed: int | None,
+                   max_score: int, greedy: bool = True) -> None:
+    """Evaluate a saved agent on unseen games and print the result line."""
+    import numpy as np
+
+    from flappy_pg.agents.evaluate import TEST_SEED, evaluate
+    from flappy_pg.agents.saved import load_agent
+    agent = load_agent(path, kind)
+    seed = TEST_SEED if seed is None else seed
+    mode = ("greedy actions" if greedy else "sampled actions") if kind == "reinforce" else "greedy"
+    click.echo(f"evaluating {agent.path} ({mode}, seeds {seed}...{seed + episodes - 1})", err=True)
+    # --sample draws its actions from a generator seeded like the games: the same run twice
+    # gives the same scores.
+    act = agent.actor(greedy, np.random.default_rng(seed))
+    click.echo(evaluate(act, agent.game, episodes=episodes, seed=seed, max_score=max_score,
+                        obs_type=agent.obs_type).line())
+
+
+def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, record: str | None,
+                greedy: bool = True) -> None:
+    """Show a saved agent playing in a window; print the finished episodes' scores."""
+    from flappy_pg.agents.saved import load_agent
+    from flappy_pg.app.watch import run_watch
+    writable_file(record)
+    agent = load_agent(path, kind)
+    scores = run_watch(agent.window_agent(greedy, seed), agent.game, label=agent.label,
+                       source=agent.path.name, seed=seed, speed=speed, record=record,
+                       echo=click.echo, obs_type=agent.obs_type)
+    if scores:
+        click.echo(f"{len(scores)} episodes, scores: {scores}")

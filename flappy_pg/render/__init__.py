@@ -1,0 +1,2 @@
+"""What a person sees and hears: the pygame renderer of a game state, our own sprites and sounds,
+and recording frames to a GIF or a video. Imports pygame only when a renderer is made."""

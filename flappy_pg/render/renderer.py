@@ -1,0 +1,171 @@
+"""Draws any game state with pygame: a window (`human`) or an RGB array (`rgb_array`).
+
+The renderer reads only the core's state (bird `y`, `vel`, frame `t`, pipe `key`, `score`) and the
+core's rules for where pipes are, so what is drawn is exactly what the physics simulates: the
+pipes' boxes and the bird's sprite (or with `bird_shape="box"` its box) are what the crash test
+uses.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from flappy_pg.game.config import GameConfig
+from flappy_pg.game.core import Physics, ScalarOps
+from flappy_pg.render.art import assets_dir
+
+WING_CYCLE = (0, 1, 2, 1)  # wing frame changes every 3 frames, as in the original
+TILT_STEP = 5  # degrees between pre-rotated bird sprites
+
+
+def tilt(vel: float) -> float:
+    """The bird's drawn angle: nose up (+20) while rising, diving to -90 as it falls faster."""
+    return max(-90.0, min(20.0, 20.0 - max(0.0, vel + 2.0) * 9.0))
+
+
+class Renderer:
+    """Draws frames of one game config. `window=True` opens a window paced at `fps`."""
+
+    def __init__(self, config: GameConfig, window: bool = False, fps: int = 30,
+                 title: str = "flappy-pg"):
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame
+        self.pg = pygame
+        self.config = config
+        self.physics = Physics(config, ScalarOps)
+        self.size = (config.screen_width, config.screen_height)
+        self.window = window
+        self.fps = fps
+        pygame.font.init()
+        if window:
+            pygame.display.init()
+            pygame.display.set_caption(title)
+            self.display = pygame.display.set_mode(self.size)
+            self.clock = pygame.time.Clock()
+        # Frames are drawn on a 24-bit RGB canvas whose memory is exactly an H x W x 3 array,
+        # so reading a frame out is one copy.
+        self.surface = pygame.Surface(self.size, 0, 24, masks=(0xFF, 0xFF00, 0xFF0000, 0))
+        assert self.surface.get_pitch() == 3 * self.size[0], "screen width must be a multiple of 4"
+        self.sprites = self._load(assets_dir())
+        self.font = pygame.font.Font(None, 22)
+
+    def _opaque(self, image):
+        """A copy of an opaque image in the canvas' pixel format (fast to blit)."""
+        surface = self.pg.Surface(image.get_size(), 0, self.surface)
+        surface.blit(image, (0, 0))
+        return surface
+
+    def _load(self, folder: Path) -> dict:
+        pg = self.pg
+        load = lambda name: pg.image.load(str(folder / f"{name}.png"))  # noqa: E731
+        pipe = self._opaque(load("pipe"))
+        background = load("background")
+        if background.get_size() != self.size:
+            background = pg.transform.scale(background, self.size)
+        sprites = {name: load(name) for name in ("get_ready", "game_over")}
+        sprites["background"] = pg.image.tobytes(self._opaque(background), "RGB")
+        sprites["ground"] = self._opaque(load("ground"))
+        sprites["pipe"], sprites["pipe_upper"] = pipe, pg.transform.flip(pipe, False, True)
+        sprites["digits"] = [load(f"digit{i}") for i in range(10)]
+        birds = [load(f"bird{i}") for i in range(3)]
+        # Rotating every frame is slow: keep each wing frame at every TILT_STEP degrees.
+        sprites["birds"] = {(w, a): pg.transform.rotate(birds[w], a)
+                            for w in range(3) for a in range(-90, 21, TILT_STEP)}
+        return sprites
+
+    # -- pieces of a frame ------------------------------------------------------------------
+    def draw_world(self, t: int, key: int, y: float | None = None, vel: float = 0.0,
+                   pipes: bool = True) -> None:
+        """Sky, pipes, ground and bird at frame `t` (no bird when `y` is None)."""
+        c, p, s, blit = self.config, self.physics, self.sprites, self.surface.blit
+        self.surface.get_buffer().write(s["background"])  # a plain copy: faster than a blit
+        if pipes:
+            index = max(0, p.next_pipe(t) - 1)
+            while (x := p.pipe_x(t, index)) < c.screen_width:
+                gap = p.gap_top(key, index)
+                blit(s["pipe_upper"], (x, gap - s["pipe_upper"].get_height()))
+                blit(s["pipe"], (x, gap + c.pipe_gap))
+                index += 1
+        shift = s["ground"].get_width() - c.screen_width
+        blit(s["ground"], (-((t * c.pipe_speed) % max(shift, 1)), int(c.ground_y)))
+        if y is not None:
+            self.draw_bird(y, vel, t)
+
+    def draw_bird(self, y: float, vel: float, t: int) -> None:
+        c = self.config
+        angle = int(round(tilt(vel) / TILT_STEP)) * TILT_STEP
+        sprite = self.sprites["birds"][(WING_CYCLE[(t // 3) % 4], angle)]
+        centre = (c.bird_x + c.bird_width / 2, y + c.bird_height / 2)
+        self.surface.blit(sprite, sprite.get_rect(center=centre))
+
+    def draw_score(self, score: int, y: int = 40) -> None:
+        digits = [self.sprites["digits"][int(d)] for d in str(score)]
+        x = (self.config.screen_width - sum(d.get_width() for d in digits)) // 2
+        for d in digits:
+            self.surface.blit(d, (x, y))
+            x += d.get_width()
+
+    def draw_centred(self, name: str, y: int) -> None:
+        sprite = self.sprites[name]
+        self.surface.blit(sprite, ((self.config.screen_width - sprite.get_width()) // 2, y))
+
+    def draw_panel(self, lines: list[str], y: int) -> None:
+        """A rounded panel of text lines, centred horizontally."""
+        pg = self.pg
+        texts = [self.font.render(line, True, (84, 56, 71)) for line in lines]
+        width = max(t.get_width() for t in texts) + 28
+        height = sum(t.get_height() + 6 for t in texts) + 18
+        rect = pg.Rect((self.config.screen_width - width) // 2, y, width, height)
+        pg.draw.rect(self.surface, (84, 56, 71), rect.inflate(4, 4), border_radius=8)
+        pg.draw.rect(self.surface, (222, 216, 149), rect, border_radius=8)
+        ty = y + 12
+        for text in texts:
+            self.surface.blit(text, ((self.config.screen_width - text.get_width()) // 2, ty))
+            ty += text.get_height() + 6
+
+    def draw_overlay(self, lines: list[str]) -> None:
+        """Small text in the top-left corner (the agent's overlay in `watch`)."""
+        y = 6
+        for line in lines:
+            shadow = self.font.render(line, True, (0, 0, 0))
+            text = self.font.render(line, True, (255, 255, 255))
+            self.surface.blit(shadow, (7, y + 1))
+            self.surface.blit(text, (6, y))
+            y += text.get_height() + 2
+
+    # -- whole frames -----------------------------------------------------------------------
+    def draw(self, game, crashed: bool = False):
+        """A full frame of a game state (anything with y, vel, t, key, score): the env's frame."""
+        self.draw_world(game.t, game.key, game.y, game.vel)
+        self.draw_score(int(game.score))
+        if crashed:
+            self.draw_centred("game_over", 150)
+        return self.present()
+
+    def present(self):
+        """Show the frame (window, paced at fps) and return it as an H x W x 3 uint8 array."""
+        if self.window:
+            self.pg.event.pump()
+            self.display.blit(self.surface, (0, 0))
+            self.pg.display.flip()
+            self.clock.tick_busy_loop(self.fps)  # exactly `fps`, not "at most"
+            return None
+        return self.frame()
+
+    def show(self, recorder=None) -> None:
+        """Present the frame in the window, and add it to `recorder` (a `Recorder`) if given."""
+        if recorder is not None:
+            recorder.add(self.frame())
+        self.present()
+
+    def frame(self) -> np.ndarray:
+        """The current frame as an H x W x 3 uint8 array."""
+        width, height = self.size
+        return np.frombuffer(self.surface.get_buffer(), np.uint8).reshape(height, width, 3).copy()
+
+    def close(self) -> None:
+        if self.window:
+            self.pg.display.quit()

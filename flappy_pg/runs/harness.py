@@ -1,0 +1,251 @@
+"""A training run as users start it from the command line, for either agent: progress lines,
+the run folder's logs, periodic evaluation on unseen seeds, best and latest checkpoints written
+atomically, resume, and a clean stop on Ctrl-C that keeps the last good checkpoint.
+
+It runs any learner of the shape `flappy_pg.agents.learner.Learner` describes (REINFORCE's
+`Trainer`, Q-learning's `QLearner`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import signal
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from flappy_pg.errors import ConfigError
+from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.learner import Learner, RunState
+from flappy_pg.runs.folders import (NAME, FolderLock, check_run_name, ensure_writable_folder, remove_stale_temporaries)
+from flappy_pg.runs.log import RunLog
+from flappy_pg.agents.settings import migrate_eval_clock
+
+
+class StopOnInterrupt:
+    """The first Ctrl-C or SIGTERM (what `kill`, `timeout` and schedulers send) asks the loop to
+    stop after the current update, so the checkpoint is consistent; a second one interrupts at
+    once (the last checkpoint written is kept)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, echo: Callable[[str], None]):
+        self.echo = echo
+        self.reason: str | None = None
+        self._previous: dict = {}
+
+    def requested(self) -> bool:
+        return self.reason is not None
+
+    def _handle(self, signum, frame) -> None:
+        if self.reason is not None:
+            raise KeyboardInterrupt
+        self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        self.echo(f"{self.reason}: stopping after this update (again to abort at once) ...")
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+def out_of_budget(config, state: RunState) -> str | None:
+    """Why a run should stop now (step, time or target-score budget), or None."""
+    if config.max_steps and state.env_steps >= config.max_steps:
+        return f"reached the step budget ({config.max_steps:,} env steps)"
+    max_episodes = getattr(config, "max_episodes", 0)
+    if max_episodes and state.episodes >= max_episodes:
+        return f"reached the episode budget ({max_episodes:,} episodes)"
+    if config.max_seconds and state.seconds >= config.max_seconds:
+        return f"reached the time budget ({config.max_seconds:g} s)"
+    if config.target_score and state.last_eval >= config.target_score:
+        return f"reached the target score (evaluation mean {state.last_eval:.1f})"
+    return None
+
+
+def eval_due(steps_before: int, steps_after: int, every: int) -> bool:
+    """An evaluation is due when the env-step count passed a multiple of `every` (0: never)."""
+    return bool(every) and steps_after // every > steps_before // every
+
+
+def train_loop(learner, on_update: Callable[[dict], None], on_eval: Callable[[], None] | None = None,
+               should_stop: Callable[[], bool] = lambda: False) -> str:
+    """Update until a budget is reached or `should_stop()`; an evaluation each time the env-step
+    count passes a multiple of `eval_every_steps`. Returns why it stopped."""
+    c = learner.config
+    while True:
+        before = learner.state.env_steps
+        on_update(learner.step())
+        if should_stop():
+            return "interrupted"
+        if on_eval and eval_due(before, learner.state.env_steps, c.eval_every_steps):
+            on_eval()
+        reason = out_of_budget(c, learner.state)
+        if reason:
+            return reason
+
+
+def default_run_name(agent: str) -> str:
+    return datetime.now().strftime(f"{agent}-%Y%m%d-%H%M%S")
+
+
+def progress_line(stats: dict) -> str:
+    extra = (f"entropy {stats['entropy']:.3f}" if "entropy" in stats
+             else f"epsilon {stats.get('epsilon', 0):.3f}")
+    return (f"update {stats['update']:>5}  steps {stats['env_steps']:>12,}  "
+            f"episodes {stats['episodes']:>8,}  score mean {stats['score_mean']:7.2f} "
+            f"max {stats['score_max']:>5}  {extra}  "
+            f"{stats['sps']:>9,.0f} steps/s  {stats['seconds']:7.1f}s")
+
+
+def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,
+                 resumed: bool = False, echo: Callable[[str], None] = print,
+                 save_every: float = 10.0) -> dict:
+    """Train until a budget is reached, Ctrl-C or SIGTERM; returns a summary with the checkpoint
+    paths. `latest` is written before the first update, every `save_every` wall-clock seconds,
+    at every evaluation and at the end, so a killed run loses at most that much work."""
+    latest, best = checkpoint_folder / f"latest{suffix}", checkpoint_folder / f"best{suffix}"
+    c = learner.config
+    if not resumed:
+        learner.save(latest)  # update 0: even a run killed in its first update can be resumed
+    log = RunLog(run_folder, c.to_dict(), resume_after=learner.state.updates if resumed else None)
+    echo(f"logs in {log.folder}, checkpoints in {checkpoint_folder}")
+    last_save = time.monotonic()
+
+    def on_update(stats: dict) -> None:
+        nonlocal last_save
+        log.update(stats)
+        echo(progress_line(stats))
+        if time.monotonic() - last_save >= save_every:
+            learner.save(latest)
+            last_save = time.monotonic()
+
+    def on_eval() -> None:
+        nonlocal last_save
+        result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
+                          seed=c.eval_seed, max_score=c.eval_max_score,
+                          obs_type=c.obs_type)
+        s = learner.state
+        s.last_eval = result.mean
+        log.evaluation({"update": s.updates, "env_steps": s.env_steps,
+                        "seconds": round(s.seconds, 3), **result.summary()})
+        echo(f"evaluation (greedy, unseen seeds): {result.line()}")
+        if result.mean > s.best_eval:
+            s.best_eval = result.mean
+            learner.save(best)
+        learner.save(latest)
+        last_save = time.monotonic()
+
+    started = time.perf_counter()
+    try:
+        with StopOnInterrupt(echo) as interrupt:
+            reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested)
+    except KeyboardInterrupt:
+        log.close()
+        echo(f"aborted; the last checkpoint written is kept: continue with --resume {latest}")
+        raise
+    if interrupt.requested():
+        reason = f"interrupted ({interrupt.reason})"
+        learner.save(latest)
+        echo(f"latest checkpoint saved; continue with --resume {latest}")
+    else:
+        learner.save(latest)  # the finished update is saved before the final evaluation
+        on_eval()  # the final evaluation, which also updates the best checkpoint
+    log.close()
+    echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
+         f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")
+    echo(f"latest checkpoint: {latest}")
+    if best.exists():
+        echo(f"best checkpoint:   {best}")
+    elif learner.state.best_eval == -math.inf:
+        echo("best checkpoint:   none yet (no evaluation was made)")
+    else:
+        echo(f"best checkpoint:   none written in this folder (no evaluation beat the run's best, "
+             f"{learner.state.best_eval:.1f})")
+    return {"reason": reason, "latest": latest, "best": best, "run": log.folder,
+            "state": learner.state}
+
+
+def run_folders(agent: str, suffix: str, out: Path, runs: Path, name: str | None,
+                resume: Path | None) -> tuple[str, Path, Path, bool]:
+    """(name, checkpoint folder, log folder, continuing in place). Resuming a run's `latest`
+    continues that run in its own folder; resuming any other file (a `best`, a shipped agent)
+    branches into a new run, named after it unless `--name` is given."""
+    if name is not None:
+        check_run_name(name)
+    if resume is not None and resume.name == f"latest{suffix}":
+        folder = resume.resolve().parent
+        if name in (None, folder.name) and NAME.fullmatch(folder.name):
+            return folder.name, folder, runs / folder.name, True
+    if resume is not None and name is None:
+        stem = resume.stem if resume.stem not in ("best", "latest") else \
+            f"{resume.parent.name}-{resume.stem}"
+        name = re.sub(r"[^A-Za-z0-9._-]", "-", stem).strip(".-")[:100] or "resumed"
+    name = name or default_run_name(agent)
+    return name, out / name, runs / name, False
+
+
+def refuse_existing_run(name: str, checkpoint_folder: Path, run_folder: Path, suffix: str) -> None:
+    """A new run never writes into a folder that already holds another run."""
+    latest = checkpoint_folder / f"latest{suffix}"
+    if latest.exists():
+        raise ConfigError(f"{checkpoint_folder} already holds a run named {name!r}: continue it "
+                          f"with --resume {latest}, or pick another --name")
+    if (run_folder / "config.json").exists():
+        raise ConfigError(f"{run_folder} already holds the logs of a run named {name!r}: pick "
+                          f"another --name")
+
+
+def refuse_foreign_logs(run_folder: Path, config: dict) -> None:
+    """A resumed run appends only to its own logs, never to another run's of the same name."""
+    budget = {"max_steps", "max_seconds", "target_score"}
+    try:
+        logged = json.loads((run_folder / "config.json").read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(logged, dict):
+        return
+    mine = {k: v for k, v in config.items() if k not in budget}
+    # a setting newer than the logs did not exist when they were written: it cannot differ
+    theirs = {**mine, **{k: v for k, v in migrate_eval_clock(logged).items() if k not in budget}}
+    if mine != theirs:
+        raise ConfigError(f"{run_folder} holds the logs of another run with other settings: "
+                          f"resume with --name to log into a new folder")
+
+
+def start_run(agent: str, suffix: str, new_learner: Callable[[], Learner],
+              restore_learner: Callable[[Path, dict], Learner], out: Path, runs: Path,
+              name: str | None = None, resume: Path | None = None,
+              budget_overrides: dict | None = None, echo: Callable[[str], None] = print,
+              save_every: float = 10.0) -> dict:
+    """A new run (`new_learner()`), or the resumed run of the checkpoint `resume`; checkpoints go
+    to `out/<name>/`, logs to `runs/<name>/`. Every folder is checked and locked before the
+    work starts."""
+    resume = Path(resume) if resume is not None else None
+    name, checkpoint_folder, run_folder, in_place = run_folders(agent, suffix, Path(out),
+                                                                Path(runs), name, resume)
+    learner = (restore_learner(resume, budget_overrides or {}) if resume is not None
+               else new_learner())
+    for folder in (checkpoint_folder, run_folder):
+        ensure_writable_folder(folder)
+    with FolderLock(checkpoint_folder), FolderLock(run_folder):
+        if in_place:
+            refuse_foreign_logs(run_folder, learner.config.to_dict())
+        else:
+            refuse_existing_run(name, checkpoint_folder, run_folder, suffix)
+        remove_stale_temporaries(checkpoint_folder)
+        if resume is not None:
+            echo(f"resuming {resume} at update {learner.state.updates}, "
+                 f"{learner.state.env_steps:,} env steps")
+        echo(f"run {name}")
+        return run_training(learner, checkpoint_folder, run_folder, suffix,
+                            resumed=resume is not None, echo=echo, save_every=save_every)

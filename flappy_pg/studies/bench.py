@@ -1,0 +1,282 @@
+"""Speed benchmarks of the simulation: single env, vector env, rendering, and the reference env.
+
+Every figure is measured in the run that prints it. Actions are a fixed seeded random sequence
+(flap with probability `FLAP_PROBABILITY`), the same for every env timed.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+
+from flappy_pg import ENV_ID
+from flappy_pg.envs.vector import FlappyBirdVectorEnv
+from flappy_pg.game.config import GameConfig
+from flappy_pg.game.core import Physics
+
+ENV_SPEC = gym.spec(ENV_ID)
+
+FLAP_PROBABILITY = 0.08  # keeps a random bird in the air for a while, like a clumsy player
+
+
+@dataclass
+class Figure:
+    name: str
+    rate: float  # steps (or frames) per second
+    unit: str = "steps/s"
+
+
+def _actions(count: int, seed: int) -> list[int]:
+    return (np.random.default_rng(seed).random(count) < FLAP_PROBABILITY).astype(int).tolist()
+
+
+def time_single_env(env: gym.Env, steps: int, seed: int = 0, render: bool = False) -> float:
+    """Steps per second of one env driven through its Gymnasium API (resets included)."""
+    actions = _actions(steps, seed)
+    env.reset(seed=seed)
+    start = time.perf_counter()
+    for action in actions:
+        _, _, terminated, truncated, _ = env.step(action)
+        if render:
+            env.render()
+        if terminated or truncated:
+            env.reset()
+    return steps / (time.perf_counter() - start)
+
+
+def time_vector_env(num_envs: int, steps: int, seed: int = 0, obs_type: str = "features") -> float:
+    """Env-steps per second of the vector env (num_envs games per step)."""
+    env = FlappyBirdVectorEnv(num_envs=num_envs, obs_type=obs_type)
+    rng = np.random.default_rng(seed)
+    batches = max(1, steps // num_envs)
+    actions = (rng.random((batches, num_envs)) < FLAP_PROBABILITY).astype(np.int64)
+    env.reset(seed=seed)
+    start = time.perf_counter()
+    for batch in actions:
+        env.step(batch)
+    return batches * num_envs / (time.perf_counter() - start)
+
+
+def time_bare_step(num_games: int, steps: int, seed: int = 0) -> float:
+    """Env-steps per second of the yardstick: the same game written as a bare batched numpy step
+    with no API around it (no action checks, rewards, truncation, info or episode keys). Birds
+    move, pipes scroll and wrap around (alternately the short and the long distance apart) with
+    gap heights from a table drawn in advance, the bird's shape is tested against the next pipe,
+    crashed games restart, and 8 floats are written per game, as the vector env's observation."""
+    c = GameConfig()
+    p = Physics(c)
+    rng = np.random.default_rng(seed)
+    n, batches = num_games, max(1, steps // num_games)
+    flaps = rng.random((batches, n)) < FLAP_PROBABILITY
+    table = rng.integers(c.gap_top_min, c.gap_top_max + 1, 1 << 16)
+    y, vel = np.full(n, c.bird_start_y), np.full(n, c.flap_speed)
+    x = np.full(n, c.first_pipe_x)
+    distance = np.full(n, p.distance_after(0))  # from the next pipe to the one after it
+    gap1, gap2 = table[:n].copy(), table[n:2 * n].copy()
+    drawn = 2 * n
+    inv_w, inv_h, below = 1 / c.screen_width, 1 / c.screen_height, p.gap_below
+    last_offset = len(p.upper_reach) - 1
+    obs = np.empty((n, 8), dtype=np.float32)
+    start = time.perf_counter()
+    for flap in flaps:
+        vel = np.where(flap, c.flap_speed, np.minimum(vel + c.gravity, c.max_fall_speed))
+        y = np.minimum(y + vel, p.lowest_y)
+        x -= c.pipe_speed
+        wrapped = np.flatnonzero(x <= p.switch_x)
+        x[wrapped] += distance[wrapped]
+        distance[wrapped] = 2 * c.pipe_spacing - distance[wrapped]
+        gap1[wrapped] = gap2[wrapped]
+        gap2[wrapped] = table[(drawn + np.arange(wrapped.size)) & 0xFFFF]
+        drawn += wrapped.size
+        offset = np.minimum(x - p.switch_x, last_offset)
+        crashed = (y >= p.ground_crash_y) | (y + p.upper_reach[offset] < gap1) | \
+            (y > gap1 + p.lower_reach[offset])
+        y[crashed], vel[crashed], x[crashed] = c.bird_start_y, c.flap_speed, c.first_pipe_x
+        distance[crashed] = p.distance_after(0)
+        obs[:, 0] = y * inv_h
+        obs[:, 1] = vel * (1 / c.max_fall_speed)
+        obs[:, 2] = (x + c.pipe_width - c.bird_x) * inv_w
+        obs[:, 3] = top1 = (gap1 - y) * inv_h
+        obs[:, 4] = top1 + below * inv_h
+        obs[:, 5] = obs[:, 2] + distance * inv_w
+        obs[:, 6] = top2 = (gap2 - y) * inv_h
+        obs[:, 7] = top2 + below * inv_h
+    return batches * n / (time.perf_counter() - start)
+
+
+def reference_spec():
+    """The `flappy-bird-gymnasium` env's spec, or None when it is not installed. Its bare id
+    `FlappyBird-v0` is theirs; ours is always reachable as `flappy_pg/FlappyBird-v0`."""
+    try:
+        with warnings.catch_warnings():  # "Overriding environment FlappyBird-v0": expected here
+            warnings.simplefilter("ignore")
+            import flappy_bird_gymnasium  # noqa: F401
+    except ImportError:
+        return None
+    spec = gym.envs.registration.registry.get("FlappyBird-v0")
+    return spec if spec is not None and spec.entry_point != ENV_SPEC.entry_point else None
+
+
+def run_env_benchmark(steps: int = 300_000, seed: int = 0, render_frames: int = 3_000,
+                      progress=print) -> list[Figure]:
+    figures = []
+    progress(f"timing gymnasium.make({ENV_ID!r}), one game ...")
+    figures.append(Figure("flappy-pg, gymnasium.make, 1 game",
+                          time_single_env(gym.make(ENV_ID), steps, seed)))
+    progress(f"timing gymnasium.make({ENV_ID!r}, obs_type='pixels'), one game ...")
+    figures.append(Figure("flappy-pg, gymnasium.make, 1 game, pixels",
+                          time_single_env(gym.make(ENV_ID, obs_type="pixels"), steps // 3, seed)))
+    for n in (1, 64, 1024, 4096):
+        progress(f"timing the vector env, {n} games ...")
+        budget = steps if n == 1 else steps * 40
+        figures.append(Figure(f"flappy-pg, vector env, {n} games", time_vector_env(n, budget, seed),
+                              "env-steps/s"))
+        if n >= 1024:
+            progress(f"timing the bare numpy step (the yardstick), {n} games ...")
+            figures.append(Figure(f"bare numpy step, {n} games", time_bare_step(n, budget, seed),
+                                  "env-steps/s"))
+    progress("timing the vector env with pixel observations, 1024 games ...")
+    figures.append(Figure("flappy-pg, vector env, 1024 games, pixels",
+                          time_vector_env(1024, steps * 4, seed, obs_type="pixels"), "frames/s"))
+    progress("timing rgb_array rendering ...")
+    env = gym.make(ENV_ID, render_mode="rgb_array")
+    figures.append(Figure("flappy-pg, rgb_array, step + render",
+                          time_single_env(env, render_frames, seed, render=True), "frames/s"))
+    env.close()
+    spec = reference_spec()
+    if spec is None:
+        progress("flappy-bird-gymnasium is not installed (pip install -e '.[bench]'): no reference")
+        return figures
+    progress("timing flappy-bird-gymnasium (features), one game ...")
+    figures.append(Figure("flappy-bird-gymnasium, gymnasium.make, 1 game",
+                          time_single_env(gym.make(spec, use_lidar=False), steps, seed)))
+    progress("timing flappy-bird-gymnasium rgb_array rendering ...")
+    env = gym.make(spec, use_lidar=False, render_mode="rgb_array")
+    figures.append(Figure("flappy-bird-gymnasium, rgb_array, step + render",
+                          time_single_env(env, render_frames, seed, render=True), "frames/s"))
+    env.close()
+    return figures
+
+
+def ratios(figures: list[Figure]) -> list[str]:
+    """Ours against the reference, where both were measured."""
+    by_name = {f.name: f.rate for f in figures}
+    pairs = [("flappy-pg, gymnasium.make, 1 game", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
+             ("flappy-pg, rgb_array, step + render", "flappy-bird-gymnasium, rgb_array, step + render"),
+             ("flappy-pg, vector env, 1024 games", "flappy-bird-gymnasium, gymnasium.make, 1 game"),
+             ("flappy-pg, vector env, 1024 games", "bare numpy step, 1024 games"),
+             ("flappy-pg, vector env, 4096 games", "bare numpy step, 4096 games")]
+    return [f"{ours} / {theirs}: {by_name[ours] / by_name[theirs]:.2f}x"
+            for ours, theirs in pairs if ours in by_name and theirs in by_name]
+
+
+@dataclass
+class SeedResult:
+    """When one seed's training first reached each target (None: not within the run)."""
+
+    seed: int
+    seconds: float
+    env_steps: int
+    to_mean: tuple[float, int] | None = None  # (training seconds, env steps)
+    to_capped: tuple[float, int] | None = None
+
+
+def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
+                           max_score: int = 1000, check_every: float = 10.0,
+                           target_mean: float = 100.0, target_capped: float = 0.99,
+                           save_folder: Path | None = None, progress=print) -> tuple[list[dict], list[SeedResult]]:
+    """Train REINFORCE with the default settings on each seed. Every `check_every` seconds of
+    training, and at each mark, the policy is evaluated (greedy, `episodes` unseen games capped
+    at `max_score`) to find when it first reached an evaluation mean of `target_mean` and a
+    share `target_capped` of games at the cap. Evaluation time is not training time. With
+    `save_folder`, each seed's final trainer is saved there as `reinforce-seed<S>.pt` (a
+    checkpoint `eval`, `watch` and `train --resume` take). Returns the rows at the marks and
+    each seed's times to the targets."""
+    from flappy_pg.agents.evaluate import TEST_SEED, evaluate
+    from flappy_pg.agents.reinforce.algorithm import Trainer
+    from flappy_pg.agents.reinforce.config import TrainConfig
+
+    rows, results = [], []
+    end = max(marks)
+    for seed in seeds:
+        trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
+        grid = np.arange(check_every, end, check_every) if check_every else np.array([])
+        checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
+        result = SeedResult(seed, 0.0, 0)
+        while checks:
+            stats = trainer.step()
+            s = trainer.state
+            if s.seconds < checks[0]:
+                continue
+            passed = [c for c in checks if c <= s.seconds]
+            checks = checks[len(passed):]
+            score = evaluate(trainer.eval_actor(), trainer.config.game, episodes=episodes,
+                             seed=TEST_SEED, max_score=max_score,
+                             obs_type=trainer.config.obs_type)
+            if result.to_mean is None and score.mean >= target_mean:
+                result.to_mean = (s.seconds, s.env_steps)
+            if result.to_capped is None and score.capped_share >= target_capped:
+                result.to_capped = (s.seconds, s.env_steps)
+            progress(f"seed {seed} at {s.seconds:.1f}s ({s.env_steps:,} steps): {score.line()}")
+            for mark in (m for m in marks if m in passed):
+                rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
+                             "env_steps": stats["env_steps"], **score.summary()})
+        result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
+        if save_folder is not None:
+            trainer.save(save_folder / f"reinforce-seed{seed}.pt")
+        progress(f"seed {seed}: trained {result.seconds:.0f}s, {result.env_steps:,} env steps "
+                 f"({result.env_steps / result.seconds:,.0f} steps/s)")
+        results.append(result)
+    return rows, results
+
+
+def target_lines(results: list[SeedResult], target_mean: float, target_capped: float,
+                 mean_within: float, capped_within: float) -> list[str]:
+    """Per seed, the time and env steps to each target; then a summary over the seeds."""
+    def reached(value):
+        return "not reached" if value is None else f"{value[0]:6.1f} s, {value[1]:>13,} steps"
+    lines = [f"seed {r.seed:>3}: mean {target_mean:g} at {reached(r.to_mean)};  "
+             f"{target_capped:.0%} capped at {reached(r.to_capped)}" for r in results]
+    for name, label, within in (("to_mean", f"mean {target_mean:g}", mean_within),
+                                ("to_capped", f"{target_capped:.0%} capped", capped_within)):
+        times = [getattr(r, name)[0] for r in results if getattr(r, name) is not None]
+        in_time = sum(t <= within for t in times)
+        median = f", median {np.median(times):.1f} s over the seeds that reached it" if times else ""
+        lines.append(f"summary: {label} within {within:g} s on {in_time} of {len(results)} seeds "
+                     f"(reached at all on {len(times)}){median}")
+    return lines
+
+
+def figure_lines(figures: list[Figure]) -> list[str]:
+    """The speed table, then the ratios between figures."""
+    width = max(len(f.name) for f in figures)
+    return [*(f"{f.name:<{width}}  {f.rate:>14,.0f} {f.unit}" for f in figures), *ratios(figures)]
+
+
+def row_lines(rows: list[dict]) -> list[str]:
+    """The learning benchmark's rows at the marks, as a table."""
+    lines = [f"{'seed':>4} {'train s':>8} {'env steps':>13} {'mean':>8} {'std':>7} "
+             f"{'median':>7} {'max':>6} {'capped':>7}"]
+    lines += [f"{r['seed']:>4} {r['train_s']:>8.1f} {r['env_steps']:>13,} {r['mean']:>8.1f} "
+              f"{r['std']:>7.1f} {r['median']:>7.0f} {r['max']:>6} {r['capped_share']:>7.0%}"
+              for r in rows]
+    return lines
+
+
+def write_rows(rows: list[dict], path) -> None:
+    """The rows as a CSV file, written atomically."""
+    import csv
+
+    from flappy_pg.files import atomic_write
+
+    def write(temporary):
+        with open(temporary, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["seed"])
+            writer.writeheader()
+            writer.writerows(rows)
+    atomic_write(path, write)

@@ -1,0 +1,107 @@
+"""The gradient lab's run and report: the exact check on the first policy, the estimators' variance
+on the real game, the cosine curves of every policy, written as `gradlab.md`, `gradlab.png` and
+`cosines.png`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from flappy_pg.studies.gradlab import curves
+from flappy_pg.studies.gradlab.exact import VARIANTS, estimator_variance, exactness
+
+
+@dataclass(frozen=True)
+class LabSizes:
+    """How much the lab measures (the CLI's options)."""
+
+    horizon: int = 10
+    repeats: int = 50
+    batches: int = 30
+    episodes: int = 32
+    max_score: int = 2
+    pool: int = 8192
+    reference: int = 16_384
+    curve_max_score: int = 100
+    quick: bool = False
+
+    def smallest(self) -> "LabSizes":
+        """Tiny sizes everywhere, for a smoke test (`--quick`)."""
+        return replace(self, horizon=min(self.horizon, 6), repeats=min(self.repeats, 10),
+                       batches=min(self.batches, 4), episodes=min(self.episodes, 8),
+                       pool=min(self.pool, 64), reference=min(self.reference, 128),
+                       curve_max_score=min(self.curve_max_score, 5), quick=True)
+
+    def curve_settings(self, seed: int) -> curves.Settings:
+        return curves.Settings(pool=self.pool, reference=self.reference,
+                               fit=min(1024, self.reference),
+                               reference_max=self.reference if self.quick else max(self.reference, 65_536),
+                               max_score=self.curve_max_score, seed=seed,
+                               repeats=10 if self.quick else 30, fit_epochs=30 if self.quick else 300)
+
+
+def run_gradlab(policies: list[tuple], sizes: LabSizes, seed: int, folder: Path,
+                echo: Callable[[str], None] = print) -> None:
+    """`policies`: (policy, game config, label) each; the first gets the exact check and the
+    variance table, every one its cosine curves."""
+    policy, config, label = policies[0]
+    echo(f"gradient lab on {label}")
+    exact = exactness(policy, config, horizon=sizes.horizon, repeats=sizes.repeats, seed=seed,
+                      echo=echo)
+    variance = estimator_variance(policy, config, batches=sizes.batches, episodes=sizes.episodes,
+                                  max_score=sizes.max_score, seed=seed, echo=echo)
+    settings = sizes.curve_settings(seed)
+    measured = [curves.measure(p, c, name, settings, echo=echo) for p, c, name in policies]
+    table = markdown(exact["rows"], variance)
+    cosines = "\n".join([*(f"- {curves.summary(c)}" for c in measured), "", curves.table(measured)])
+    (folder / "gradlab.md").write_text(
+        f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n\n"
+        f"## Cosine similarity against the batch size\n\n{cosines}\n\n![cosines](cosines.png)\n")
+    plot_lab(exact["rows"], variance, folder / "gradlab.png")
+    curves.plot(measured, folder / "cosines.png")
+    echo(table)
+    echo(cosines)
+    echo(f"tables and plots written to {folder}")
+
+
+def plot_lab(exact_rows: list[dict], variance_rows: list[dict], path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+    for variant in VARIANTS:
+        rows = [r for r in exact_rows if r["variant"] == variant]
+        left.loglog([r["N"] for r in rows], [r["relative"] for r in rows], "o-", label=variant)
+    ns = np.array(sorted({r["N"] for r in exact_rows}), dtype=float)
+    first = [r for r in exact_rows if r["variant"] == "full return"][0]
+    left.loglog(ns, first["relative"] * np.sqrt(ns[0] / ns), "k--", label="∝ 1/√N")
+    left.set_xlabel("trajectories N")
+    left.set_ylabel("relative error of the estimate")
+    left.set_title("Exact gradient vs Monte Carlo (enumerated game)")
+    left.legend(fontsize=7)
+    left.grid(alpha=0.3)
+    names = [r["variant"] for r in variance_rows]
+    right.barh(names, [r["trace_cov"] for r in variance_rows], color="tab:blue")
+    right.set_xscale("log")
+    right.set_xlabel("variance of the estimate (trace of covariance)")
+    right.set_title("Estimator variance on the real game")
+    for y, r in enumerate(variance_rows):
+        right.text(r["trace_cov"], y, f"  cos {r['cosine_to_reference']:.2f}", va="center", fontsize=8)
+    right.invert_yaxis()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def markdown(exact_rows: list[dict], variance_rows: list[dict]) -> str:
+    lines = ["| estimator | N | RMS error | relative error | error × √N |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['variant']} | {r['N']:,} | {r['rms_error']:.4f} | {r['relative']:.3f} | "
+              f"{r['error_x_sqrtN']:.3f} |" for r in exact_rows]
+    lines += ["", "| estimator | variance (trace of covariance) | mean squared distance to reference "
+              "| cosine similarity to reference |", "| --- | --- | --- | --- |"]
+    lines += [f"| {r['variant']} | {r['trace_cov']:.4g} | {r['mse_to_reference']:.4g} | "
+              f"{r['cosine_to_reference']:.3f} |" for r in variance_rows]
+    return "\n".join(lines)
