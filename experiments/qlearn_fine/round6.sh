@@ -1,8 +1,0 @@
-# Round 6: a coarser gap-after-next (4 bins) and fewer games per table.
-cd /work/main
-while pgrep -f round5.sh > /dev/null; do sleep 5; done
-run() { name=$1; shift; python experiments/qlearn_strong_runs.py "$@" > experiments/qlearn_fine/$name.log 2>&1; }
-export QL_EVAL_EVERY=20e6
-run gamma95_next80_seed0 0 300e6 experiments/qlearn_fine/gamma95_next80_seed0.csv gamma=0.95 next_cell=80 &
-run gamma95_games64_seed0 0 300e6 experiments/qlearn_fine/gamma95_games64_seed0.csv gamma=0.95 games=64 &
-wait
