@@ -275,3 +275,20 @@ def test_drop_heavy_training_pipes_sit_at_the_extremes_and_evaluation_stays_real
     assert TrainConfig.from_dict(saved).extreme_gap_share == 0.0
     with pytest.raises(ConfigError):
         TrainConfig(extreme_gap_share=1.0)
+
+
+def test_a_pixel_batch_too_large_for_memory_is_refused_before_any_work():
+    from flappy_pg.errors import ConfigError
+    with pytest.raises(ConfigError, match="--batch-steps"):
+        TrainConfig.for_obs("pixels", batch_steps=100_000_000)
+    assert TrainConfig.for_obs("pixels").games == 64  # the pixel defaults live in the config
+
+
+def test_the_reward_formula_is_one_for_one_game_and_for_arrays():
+    import numpy as np
+
+    from flappy_pg.game.config import RewardConfig
+    rewards = RewardConfig(alive=0.1, pipe=1.0, death=-1.0)
+    passed, crashed = np.array([False, True, False, True]), np.array([False, False, True, True])
+    singles = [rewards.reward(bool(p), bool(c)) for p, c in zip(passed, crashed)]
+    assert rewards.reward(passed, crashed).tolist() == singles == [0.1, 1.1, -1.0, -1.0]

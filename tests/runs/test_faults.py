@@ -175,6 +175,9 @@ TAMPERINGS = {
     "gravity as text": lambda p: p["train_config"]["game"].__setitem__("gravity", "1"),
     "config as list": lambda p: p.__setitem__("train_config", [1, 2]),
     "layout as text": lambda p: p.__setitem__("observation_layout", "x"),
+    "config as tensor": lambda p: p.__setitem__("train_config", torch.zeros(3)),
+    "hidden of strings": lambda p: p["train_config"].__setitem__("hidden", ["a"]),
+    "only its format": lambda p: [p.pop(key) for key in list(p) if key != "format"],
 }
 
 
@@ -183,6 +186,16 @@ def test_tampered_checkpoints_are_refused_in_one_line(change, saved, tmp_path, m
     path = tampered_policy(saved, tmp_path, TAMPERINGS[change])
     one_line_failure(["eval", path, "--episodes", "2"], tmp_path, monkeypatch)
     with pytest.raises(CheckpointError):
+        Trainer.restore(path, {})
+
+
+@pytest.mark.parametrize("change, message", [
+    ("config as tensor", "settings must be a mapping, got Tensor"),
+    ("hidden of strings", "hidden must be a list of whole numbers"),
+    ("only its format", "holds no training settings")])
+def test_tampered_settings_are_named_in_the_message(change, message, saved, tmp_path):
+    path = tampered_policy(saved, tmp_path, TAMPERINGS[change])
+    with pytest.raises(CheckpointError, match=message):
         Trainer.restore(path, {})
 
 

@@ -56,12 +56,13 @@ def load_checkpoint(path: str | Path) -> dict:
         raise CheckpointError(f"{path} is not a readable checkpoint (corrupt or truncated)") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a flappy-pg REINFORCE checkpoint")
+    config = train_config_of(payload, path)
     found = payload.get("observation_layout")
     name = found.get("name", "unknown") if isinstance(found, dict) else "unknown"
     if name not in (LAYOUT, PIXEL_LAYOUT):
         raise CheckpointError(f"{path} was trained on observation layout {name!r}; this version "
                               f"uses {LAYOUT!r} (or {PIXEL_LAYOUT!r}): retrain it")
-    if found != layout(train_config_of(payload, path)):
+    if found != layout(config):
         raise CheckpointError(f"{path}: its observation layout {name!r} does not fit its "
                               f"training settings")
     return payload

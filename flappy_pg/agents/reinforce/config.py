@@ -142,7 +142,12 @@ class TrainConfig(RunSettings):
         frames = (c.first_pipe_x + c.pipe_width - c.bird_x
                   + self.train_max_score * c.pipe_spacing) / c.pipe_speed
         rounds = self.max_rounds if self.min_deaths else 1
-        size = frames * self.games * rounds * math.prod(PixelPairs(c).shape)
+        frame_bytes = math.prod(PixelPairs(c).shape)
+        if self.batch_steps * frame_bytes > PIXEL_BATCH_BYTES:
+            raise ConfigError(f"with pixels, a batch of at least {self.batch_steps:,} steps would "
+                              f"need {self.batch_steps * frame_bytes / 1024**3:.1f} GB (at most "
+                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f}): lower --batch-steps")
+        size = frames * self.games * rounds * frame_bytes
         if size > PIXEL_BATCH_BYTES:
             raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
                               f"pipes would need {size / 1024**3:.1f} GB per batch (at most "
