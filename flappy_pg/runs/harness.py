@@ -120,6 +120,7 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     log = RunLog(run_folder, c.to_dict(), resume_after=learner.state.updates if resumed else None)
     echo(f"logs in {log.folder}, checkpoints in {checkpoint_folder}")
     last_save = time.monotonic()
+    evaluated_at = None  # the env-step count of the last evaluation: each state is evaluated once
 
     def on_update(stats: dict) -> None:
         nonlocal last_save
@@ -130,7 +131,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             last_save = time.monotonic()
 
     def on_eval() -> None:
-        nonlocal last_save
+        nonlocal last_save, evaluated_at
+        evaluated_at = learner.state.env_steps
         result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
                           seed=c.eval_seed, max_score=c.eval_max_score,
                           obs_type=c.obs_type)
@@ -159,7 +161,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         echo(f"latest checkpoint saved; continue with --resume {latest}")
     else:
         learner.save(latest)  # the finished update is saved before the final evaluation
-        on_eval()  # the final evaluation, which also updates the best checkpoint
+        if evaluated_at != learner.state.env_steps:  # not just evaluated by the loop
+            on_eval()  # the final evaluation, which also updates the best checkpoint
     log.close()
     echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
          f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")

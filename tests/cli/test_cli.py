@@ -225,3 +225,17 @@ def test_train_from_pixels_takes_pixel_defaults_and_its_checkpoint_evaluates(tmp
     evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "px" / "latest.pt"),
                                      "--episodes", "2", "--max-score", "3"])
     assert evaluated.exit_code == 0 and "score over 2 episodes" in evaluated.output
+
+
+def test_each_state_is_evaluated_once_even_when_the_last_update_was_evaluated(tmp_path):
+    # --eval-every-steps 1: the loop evaluates after every update, the last one included, so the
+    # final evaluation must not run again (it printed twice and wrote a duplicate row before).
+    result = CliRunner().invoke(main, ["qlearn", "train", "--steps", "3000", "--games", "4",
+                                       "--eval-every-steps", "1", "--eval-episodes", "2",
+                                       "--out", str(tmp_path / "ck"), "--runs", str(tmp_path / "runs"),
+                                       "--name", "q"])
+    assert result.exit_code == 0, result.output
+    with open(tmp_path / "runs" / "q" / "evals.csv") as f:
+        steps = [row["env_steps"] for row in csv.DictReader(f)]
+    assert len(steps) >= 2 and len(steps) == len(set(steps))
+    assert result.output.count("evaluation (greedy") == len(steps)
