@@ -7,10 +7,8 @@ config in the user's data folder.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ from flappy_pg.game.config import GameConfig
 from flappy_pg.game.core import Physics, ScalarOps, SingleGame, draw_key
 from flappy_pg.paths import user_data_dir
 from flappy_pg.render.art import assets_dir
+from flappy_pg.render.devices import quiet_stderr
 
 WELCOME, PLAYING, GAME_OVER = "welcome", "playing", "game over"
 RESTART_DELAY = 15  # frames after a crash before a key restarts, so a late flap doesn't skip the panel
@@ -121,24 +120,6 @@ class PlaySession:
                                  "Space or R: play again", "Esc: quit"], 210)
 
 
-@contextlib.contextmanager
-def quiet_stderr():
-    """Silence the C libraries' own stderr lines (ALSA prints eight when there is no sound
-    card) for the duration; Python's `sys.stderr` is left as it is."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 class Sounds:
     """The wing, point and hit sounds; silent when muted or when there is no audio device."""
 
@@ -187,6 +168,7 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
 
     recorder = Recorder(record) if record else None
     renderer = Renderer(config, window=True, title="flappy-pg")
+    max_frames = renderer.frame_limit(record, max_frames, echo)
     pygame = renderer.pg
     session = PlaySession(config, seed=seed, best=load_best(config))
     sounds = Sounds(muted, echo)

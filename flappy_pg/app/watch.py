@@ -31,6 +31,7 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
 
     recorder = Recorder(record) if record else None
     renderer = Renderer(config, window=True, title=f"flappy-pg watch: {label} {source}".strip())
+    max_frames = renderer.frame_limit(record, max_frames, echo)
     pg = renderer.pg
     env = FlappyBirdEnv(config=config, obs_type=obs_type)
     speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))

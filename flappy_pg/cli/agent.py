@@ -30,6 +30,6 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
 @click.option("--greedy/--sample", default=True, show_default=True,
               help="Take the most likely action, or sample from the policy.")
 @friendly_errors
-def watch(checkpoint, speed, seed, record, greedy):
+def watch(checkpoint, greedy, **view):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
-    watch_saved(checkpoint, "reinforce", speed, seed, record, greedy)
+    watch_saved(checkpoint, "reinforce", greedy=greedy, **view)

@@ -30,10 +30,14 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         from flappy_pg.errors import USER_ERRORS
         from flappy_pg.files import os_message
+        from flappy_pg.render.devices import NoDisplayError, no_display_message
         try:
             return command(*args, **kwargs)
         except USER_ERRORS as error:
             raise UserError(str(error)) from None
+        except NoDisplayError:
+            where = click.get_current_context().command_path
+            raise UserError(no_display_message(where)) from None
         except MemoryError:
             raise UserError("out of memory: use fewer games, episodes or smaller layers") from None
         except OSError as error:
@@ -111,10 +115,10 @@ def writable_folder(path: str) -> Path:
         raise UserError(str(error)) from None
 
 
-def writable_file(path: str | None) -> Path | None:
+def writable_file(path: str | None, replace: bool = True) -> Path | None:
     from flappy_pg.runs.folders import ensure_writable_file
     try:
-        return None if path is None else ensure_writable_file(path)
+        return None if path is None else ensure_writable_file(path, replace)
     except ConfigError as error:
         raise UserError(str(error)) from None
 
@@ -257,7 +261,11 @@ watch_options = bundle(
                  help="Playback speed (Right/Left keys change it while watching)."),
     click.option("--seed", type=SEED, default=None, help="Seed of the pipe heights."),
     click.option("--record", type=click.Path(dir_okay=False), default=None,
-                 help="Save what is shown as a GIF or an MP4 video (--record out.mp4)."))
+                 help="Save what is shown as a GIF or an MP4 video (--record out.mp4)."),
+    click.option("--frames", type=click.IntRange(1, 10**7), default=None,
+                 help="Stop after this many frames (30 a second); a recording without a display "
+                      "keeps 300 unless this is set."),
+    click.option("--force", is_flag=True, help="Let --record replace an existing file."))
 
 
 def evaluate_saved(path: str | None, kind: str, episodes: int, seed: int | None,
@@ -279,14 +287,14 @@ def evaluate_saved(path: str | None, kind: str, episodes: int, seed: int | None,
 
 
 def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, record: str | None,
-                greedy: bool = True) -> None:
+                frames: int | None = None, force: bool = False, greedy: bool = True) -> None:
     """Show a saved agent playing in a window; print the finished episodes' scores."""
     from flappy_pg.agents.saved import load_agent
     from flappy_pg.app.watch import run_watch
-    writable_file(record)
+    writable_file(record, replace=force)
     agent = load_agent(path, kind)
     scores = run_watch(agent.window_agent(greedy, seed), agent.game, label=agent.label,
                        source=agent.path.name, seed=seed, speed=speed, record=record,
-                       echo=click.echo, obs_type=agent.obs_type)
+                       max_frames=frames, echo=click.echo, obs_type=agent.obs_type)
     if scores:
         click.echo(f"{len(scores)} episodes, scores: {scores}")

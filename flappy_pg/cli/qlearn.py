@@ -118,6 +118,6 @@ def qlearn_eval(table, episodes, seed, max_score):
 @click.argument("table", type=click.Path(dir_okay=False), required=False)
 @watch_options
 @friendly_errors
-def qlearn_watch(table, speed, seed, record):
+def qlearn_watch(table, **view):
     """Watch the Q-learning bot play in a window (default: the shipped table)."""
-    watch_saved(table, "qlearning", speed, seed, record)
+    watch_saved(table, "qlearning", **view)

@@ -31,6 +31,9 @@ class Recorder:
     def __init__(self, path: str | Path, fps: int = 30):
         self.path = Path(path)
         suffix = self.path.suffix.lower()
+        if suffix == "" and self.path.name.lower() in FORMATS:
+            raise ConfigError(f"recording {self.path.name!r} has no name before its extension: "
+                              f"give one, e.g. out{self.path.name.lower()}")
         if suffix not in FORMATS:
             raise ConfigError(f"recording must go to a .gif or .mp4 file, got {self.path.name!r}")
         if not self.path.parent.exists():

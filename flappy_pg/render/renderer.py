@@ -16,7 +16,9 @@ import numpy as np
 from flappy_pg.game.config import GameConfig
 from flappy_pg.game.core import Physics, ScalarOps
 from flappy_pg.render.art import assets_dir
+from flappy_pg.render.devices import NoDisplayError, open_display
 
+HEADLESS_FRAMES = 300  # what a recording without a screen keeps when no --frames is given: 10 s
 WING_CYCLE = (0, 1, 2, 1)  # wing frame changes every 3 frames, as in the original
 TILT_STEP = 5  # degrees between pre-rotated bird sprites
 
@@ -27,7 +29,8 @@ def tilt(vel: float) -> float:
 
 
 class Renderer:
-    """Draws frames of one game config. `window=True` opens a window paced at `fps`."""
+    """Draws frames of one game config. `window=True` opens a window paced at `fps`;
+    `on_screen` says whether anyone can see it (False when SDL found no display)."""
 
     def __init__(self, config: GameConfig, window: bool = False, fps: int = 30,
                  title: str = "flappy-pg"):
@@ -39,9 +42,10 @@ class Renderer:
         self.size = (config.screen_width, config.screen_height)
         self.window = window
         self.fps = fps
+        self.on_screen = False
         pygame.font.init()
         if window:
-            pygame.display.init()
+            self.on_screen = open_display(pygame)
             pygame.display.set_caption(title)
             self.display = pygame.display.set_mode(self.size)
             self.clock = pygame.time.Clock()
@@ -151,7 +155,8 @@ class Renderer:
             self.pg.event.pump()
             self.display.blit(self.surface, (0, 0))
             self.pg.display.flip()
-            self.clock.tick_busy_loop(self.fps)  # exactly `fps`, not "at most"
+            if self.on_screen:  # an invisible window (a headless recording) runs flat out
+                self.clock.tick_busy_loop(self.fps)  # exactly `fps`, not "at most"
             return None
         return self.frame()
 
@@ -165,6 +170,21 @@ class Renderer:
         """The current frame as an H x W x 3 uint8 array."""
         width, height = self.size
         return np.frombuffer(self.surface.get_buffer(), np.uint8).reshape(height, width, 3).copy()
+
+    def frame_limit(self, record: str | None, frames: int | None, echo=print) -> int | None:
+        """How many frames a window loop may show. With no screen a window shows nobody
+        anything: that is an error unless the frames are recorded, and then a recording without
+        `frames` keeps HEADLESS_FRAMES of them."""
+        if not self.window or self.on_screen:
+            return frames
+        if not record:
+            self.close()
+            raise NoDisplayError("no display")
+        if frames is None:
+            frames = HEADLESS_FRAMES
+            echo(f"no display: recording {frames} frames ({frames // 30} s) into {record} "
+                 f"without a window (--frames sets how many)")
+        return frames
 
     def close(self) -> None:
         if self.window:

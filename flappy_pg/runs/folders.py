@@ -35,12 +35,26 @@ def ensure_writable_folder(folder: str | Path) -> Path:
     return folder
 
 
-def ensure_writable_file(path: str | Path) -> Path:
-    """`path` can be created or replaced (its folder is created if needed)."""
+def ensure_writable_file(path: str | Path, replace: bool = True) -> Path:
+    """`path` can be written: its folder exists and takes files, and it is not a folder. An
+    existing file is an error unless `replace`. Folders are never created for a file (a typo in
+    its folder would otherwise leave a stray folder tree)."""
     path = Path(path)
     if path.is_dir():
         raise ConfigError(f"{path} is a folder; give a file name")
-    ensure_writable_folder(path.parent)
+    folder = path.parent
+    if not folder.exists():
+        raise ConfigError(f"cannot write {path}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ConfigError(f"cannot write {path}: {folder} is not a folder")
+    if path.exists() and not replace:
+        raise ConfigError(f"{path} already exists: give another name, or --force to replace it")
+    try:
+        probe = folder / f".write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ConfigError(f"cannot write to {folder}: {os_message(error)}") from None
     return path
 
 

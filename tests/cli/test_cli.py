@@ -239,3 +239,27 @@ def test_each_state_is_evaluated_once_even_when_the_last_update_was_evaluated(tm
         steps = [row["env_steps"] for row in csv.DictReader(f)]
     assert len(steps) >= 2 and len(steps) == len(set(steps))
     assert result.output.count("evaluation (greedy") == len(steps)
+
+
+@pytest.mark.parametrize("command", [["play", "--mute"], ["qlearn", "watch"]])
+def test_record_refuses_to_replace_a_file_unless_forced(command, tmp_path):
+    out = tmp_path / "mine.gif"
+    out.write_bytes(b"the user's own file")
+    refused = CliRunner().invoke(main, [*command, "--record", str(out), "--frames", "3"])
+    assert refused.exit_code == 1 and "already exists" in refused.output and "--force" in refused.output
+    assert out.read_bytes() == b"the user's own file"
+    forced = CliRunner().invoke(main, [*command, "--record", str(out), "--frames", "3", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert out.read_bytes()[:3] == b"GIF"
+
+
+@pytest.mark.parametrize("record, message", [
+    ("missing/deeper/x.gif", "does not exist"),
+    (".gif", "no name before its extension"),
+])
+def test_record_into_a_missing_folder_creates_nothing(record, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["play", "--mute", "--record", record, "--frames", "3"])
+    assert result.exit_code == 1 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "missing").exists()
