@@ -13,6 +13,7 @@ from flappy_pg.game.config import GameConfig
 
 EVAL_SEED = 1_000_000  # evaluations during training (which pick the best checkpoint)
 TEST_SEED = 2_000_000  # `flappy-pg eval` and the benchmarks: never seen in training or selection
+CONFIRM_EPISODES = 100  # a target reached on fewer evaluation games is confirmed on this many
 
 
 @dataclass

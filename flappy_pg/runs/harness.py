@@ -18,12 +18,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from flappy_pg.errors import ConfigError
-from flappy_pg.agents.evaluate import evaluate
+from flappy_pg.agents.evaluate import CONFIRM_EPISODES, evaluate
 from flappy_pg.agents.learner import Learner, RunState
-from flappy_pg.runs.folders import (NAME, FolderLock, check_run_name, ensure_writable_folder, remove_stale_temporaries)
-from flappy_pg.runs.log import RunLog
 from flappy_pg.agents.settings import migrate_eval_clock
+from flappy_pg.errors import ConfigError
+from flappy_pg.runs.folders import (
+    NAME,
+    FolderLock,
+    check_run_name,
+    ensure_writable_folder,
+    remove_stale_temporaries,
+)
+from flappy_pg.runs.log import RunLog
 
 
 class StopOnInterrupt:
@@ -58,8 +64,9 @@ class StopOnInterrupt:
             signal.signal(signum, handler)
 
 
-def out_of_budget(config, state: RunState) -> str | None:
-    """Why a run should stop now (step, time or target-score budget), or None."""
+def out_of_budget(config, state: RunState, eval_games: int | None = None) -> str | None:
+    """Why a run should stop now (step, time or target-score budget), or None. `eval_games`:
+    how many games the last evaluation played (the configured evaluation's by default)."""
     if config.max_steps and state.env_steps >= config.max_steps:
         return f"reached the step budget ({config.max_steps:,} env steps)"
     max_episodes = getattr(config, "max_episodes", 0)
@@ -68,7 +75,9 @@ def out_of_budget(config, state: RunState) -> str | None:
     if config.max_seconds and state.seconds >= config.max_seconds:
         return f"reached the time budget ({config.max_seconds:g} s)"
     if config.target_score and state.last_eval >= config.target_score:
-        return f"reached the target score (evaluation mean {state.last_eval:.1f})"
+        games = eval_games or config.eval_episodes
+        return (f"reached the target score (evaluation mean {state.last_eval:.1f} on {games} "
+                f"unseen games)")
     return None
 
 
@@ -77,19 +86,22 @@ def eval_due(steps_before: int, steps_after: int, every: int) -> bool:
     return bool(every) and steps_after // every > steps_before // every
 
 
-def train_loop(learner, on_update: Callable[[dict], None], on_eval: Callable[[], None] | None = None,
+def train_loop(learner, on_update: Callable[[dict], None],
+               on_eval: Callable[[], int | None] | None = None,
                should_stop: Callable[[], bool] = lambda: False) -> str:
     """Update until a budget is reached or `should_stop()`; an evaluation each time the env-step
-    count passes a multiple of `eval_every_steps`. Returns why it stopped."""
+    count passes a multiple of `eval_every_steps` (`on_eval` may return how many games it
+    played). Returns why it stopped."""
     c = learner.config
+    eval_games = None
     while True:
         before = learner.state.env_steps
         on_update(learner.step())
         if should_stop():
             return "interrupted"
         if on_eval and eval_due(before, learner.state.env_steps, c.eval_every_steps):
-            on_eval()
-        reason = out_of_budget(c, learner.state)
+            eval_games = on_eval()
+        reason = out_of_budget(c, learner.state, eval_games)
         if reason:
             return reason
 
@@ -130,7 +142,10 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             learner.save(latest)
             last_save = time.monotonic()
 
-    def on_eval() -> None:
+    def on_eval(confirm: bool = True) -> int:
+        """Evaluate, log it, keep the best checkpoint; returns the number of games that decide
+        the target. A target reached on fewer than CONFIRM_EPISODES games must hold on that many
+        fresh ones (the seeds after the evaluation's) before the run stops for it."""
         nonlocal last_save, evaluated_at
         evaluated_at = learner.state.env_steps
         result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
@@ -144,8 +159,19 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         if result.mean > s.best_eval:
             s.best_eval = result.mean
             learner.save(best)
+        games = c.eval_episodes
+        if confirm and c.target_score and result.mean >= c.target_score \
+                and games < CONFIRM_EPISODES:
+            check = evaluate(learner.eval_actor(), c.game, episodes=CONFIRM_EPISODES,
+                             seed=c.eval_seed + c.eval_episodes, max_score=c.eval_max_score,
+                             obs_type=c.obs_type)
+            held = check.mean >= c.target_score
+            echo(f"target check on {CONFIRM_EPISODES} fresh games: {check.line()}"
+                 f" -> {'confirmed' if held else 'not yet, training on'}")
+            s.last_eval, games = check.mean, CONFIRM_EPISODES
         learner.save(latest)
         last_save = time.monotonic()
+        return games
 
     started = time.perf_counter()
     try:
@@ -162,7 +188,7 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     else:
         learner.save(latest)  # the finished update is saved before the final evaluation
         if evaluated_at != learner.state.env_steps:  # not just evaluated by the loop
-            on_eval()  # the final evaluation, which also updates the best checkpoint
+            on_eval(confirm=False)  # the final evaluation, which also updates the best checkpoint
     log.close()
     echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
          f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")
