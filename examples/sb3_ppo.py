@@ -3,8 +3,9 @@
 With SB3's defaults a new PPO policy flaps half of the time. Every bird then climbs above the
 screen and hits the first pipe at the same frame (return 8.9, 0 pipes), so every episode gets
 the same return and the advantages carry no signal about the gap: PPO sits on that plateau.
-Starting the policy at a low flap probability (a bird flapping about once every 12 frames stays
-level, so some birds meet the gap by chance) breaks the tie; nothing else about PPO changes.
+Starting the policy at a low flap probability (0.08: flapping at random, on average once every
+12.5 frames, a bird stays about level, so some birds meet the gap by chance) breaks the tie;
+nothing else about PPO changes.
 
     pip install "flappy-pg[sb3]"
     python examples/sb3_ppo.py                  # the settings that learn

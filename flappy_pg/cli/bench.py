@@ -74,7 +74,7 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
                                            check_every=check_every, save_folder=save_folder,
                                            progress=lambda m: click.echo(m, err=True))
     for line in [*row_lines(rows), *target_lines(results, 100, 0.99, mean_within=60,
-                                                 capped_within=600)]:
+                                                 capped_within=600, budget=max(mark_list))]:
         click.echo(line)
     if csv_path:
         write_rows(rows, csv_path)

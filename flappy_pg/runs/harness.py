@@ -121,7 +121,7 @@ def progress_line(stats: dict) -> str:
 
 def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,
                  resumed: bool = False, echo: Callable[[str], None] = print,
-                 save_every: float = 10.0) -> dict:
+                 save_every: float = 10.0, progress_every: float = 1.0) -> dict:
     """Train until a budget is reached, Ctrl-C or SIGTERM; returns a summary with the checkpoint
     paths. `latest` is written before the first update, every `save_every` wall-clock seconds,
     at every evaluation and at the end, so a killed run loses at most that much work."""
@@ -134,10 +134,14 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     last_save = time.monotonic()
     evaluated_at = None  # the env-step count of the last evaluation: each state is evaluated once
 
+    last_shown = -math.inf
+
     def on_update(stats: dict) -> None:
-        nonlocal last_save
-        log.update(stats)
-        echo(progress_line(stats))
+        nonlocal last_save, last_shown
+        log.update(stats)  # every update is logged; the terminal gets a line a second at most
+        if time.monotonic() - last_shown >= progress_every:
+            echo(progress_line(stats))
+            last_shown = time.monotonic()
         if time.monotonic() - last_save >= save_every:
             learner.save(latest)
             last_save = time.monotonic()

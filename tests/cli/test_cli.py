@@ -173,7 +173,8 @@ def test_bench_train_prints_rows_times_to_targets_and_a_summary(tmp_path):
                                      "--episodes", "2"]).exit_code == 0
     lines = result.output.splitlines()
     assert any(line.startswith("seed   0: mean 100 at not reached;") for line in lines)
-    assert any(line.startswith("summary: mean 100 within 60 s on 0 of 1 seeds") for line in lines)
+    assert any(line.startswith("summary: mean 100 within 60 s not tested (the runs lasted 0.6 s)")
+               for line in lines)
     with (tmp_path / "rows.csv").open() as f:
         assert [r["mark_s"] for r in csv.DictReader(f)] == ["0.3", "0.6"]
 
@@ -187,6 +188,10 @@ def test_target_lines_count_seeds_within_the_limit():
                         "median 60.0 s over the seeds that reached it")
     assert lines[3].startswith("summary: 99% capped within 600 s on 1 of 2 seeds (reached at all on 1)")
     assert "not reached" in lines[1]
+    short = target_lines(results, 100, 0.99, mean_within=60, capped_within=600, budget=120)
+    assert short[2] == lines[2]
+    assert short[3] == ("summary: 99% capped within 600 s not tested (the runs lasted 120 s); "
+                        "reached on 0 of 2 seeds")
 
 
 def test_qlearn_classic_preset_with_an_episode_budget(tmp_path):

@@ -221,3 +221,21 @@ def test_config_round_trips_and_rejects_unknown_keys():
     assert GameConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ConfigError, match="unknown"):
         GameConfig.from_dict({"pipe_gapp": 3})
+
+
+def mean_climb(flaps) -> float:
+    """Pixels a frame the bird moves on average under a flap pattern (positive: down), away from
+    the ceiling and the ground."""
+    physics = Physics(GameConfig(), ScalarOps)
+    vel, total = GameConfig().flap_speed, 0.0
+    for flap in flaps:
+        _, vel = physics.move_bird(200.0, vel, bool(flap))
+        total += vel
+    return total / len(flaps)
+
+
+def test_random_flaps_at_p_008_keep_a_bird_about_level_as_regular_flaps_every_19_frames_do():
+    # README and examples/sb3_ppo.py give this as the reason for the starting flap probability.
+    assert abs(mean_climb(np.arange(19 * 2000) % 19 == 0)) < 0.01
+    assert abs(mean_climb(np.random.default_rng(0).random(200_000) < 0.08)) < 0.3
+    assert mean_climb(np.arange(12 * 2000) % 12 == 0) < -3  # regular flaps every 12 frames climb
