@@ -78,3 +78,31 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
         click.echo(line)
     if csv_path:
         write_rows(rows, csv_path)
+
+
+@bench.command("gradlab")
+@click.option("--repeats", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Timed runs; the median is reported.")
+@friendly_errors
+def bench_gradlab(repeats):
+    """Wall time of `flappy-pg gradlab --quick` (the shipped policies, written to a temporary
+    folder), against its budget of 15 s."""
+    import statistics
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from flappy_pg.cli.gradlab import lab_policies
+    from flappy_pg.studies.gradlab.report import LabSizes, run_gradlab
+    times = []
+    for run in range(repeats):
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            run_gradlab(lab_policies(None, False, 0), LabSizes().smallest(), 0, Path(folder),
+                        echo=lambda line: None)
+            times.append(time.perf_counter() - started)
+        click.echo(f"run {run + 1}: {times[-1]:.1f} s", err=True)
+    median = statistics.median(times)
+    verdict = "within" if median <= 15 else "over"
+    click.echo(f"gradlab --quick: median {median:.1f} s over {repeats} runs "
+               f"({verdict} its budget of 15 s)")

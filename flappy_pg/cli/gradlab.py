@@ -29,7 +29,9 @@ from flappy_pg.cli.options import SEED, SEED_HELP, UserError, friendly_errors, w
                    "until its estimated error is at most 20% of its norm).")
 @click.option("--curve-max-score", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Cosine curves: episodes are capped here (training's cap).")
-@click.option("--quick", is_flag=True, help="Tiny sizes everywhere, for a smoke test in seconds.")
+@click.option("--quick", is_flag=True, help="Tiny sizes everywhere: a smoke test of the whole pipeline in about 7 s "
+                   "(`flappy-pg bench gradlab` times it); its report says so, and its figures "
+                   "are too noisy to read.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
               show_default=True, help="Folder for the tables and plots.")

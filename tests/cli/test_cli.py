@@ -138,6 +138,8 @@ def test_gradlab_writes_its_tables_and_plots(tmp_path):
     report = (tmp_path / "gradlab.md").read_text()
     assert "| reward-to-go - V(s) |" in report and "| a fresh policy | reward-to-go - V(s) |" in report
     assert "its estimated error" in report
+    assert "Made with `--quick`" in report and "dotted lines at 0.5 and 0.9" in report
+    assert "Gradient lab" in result.output or "gradient lab" in result.output
     for plot in ("gradlab.png", "cosines.png"):
         assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"
 

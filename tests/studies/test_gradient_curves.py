@@ -74,3 +74,12 @@ def test_the_predicted_batch_size_follows_the_variance_ratio():
     # |g|² = 4.01 - 0.1² = 4, tr Σ / |g|² = 10: pairwise cos 0.5 at N = 10, cos 0.5 to the truth at N = 10/3
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=True) - 10) < 1e-9
     assert abs(gc.predicted(curves, "reward-to-go", 0.5, pairwise=False) - 10 / 3) < 1e-9
+
+
+def test_a_prediction_from_a_reference_that_is_mostly_noise_is_not_estimable():
+    def curves(noise):
+        return gc.Curves("x", 1, 0, reference_norm=2.0, reference_noise=noise,
+                         reference_estimator="reward-to-go", reference_episodes=1000,
+                         trace={name: 40.0 for name in gc.ESTIMATORS})
+    assert gc.predicted_text(curves(2.2), "reward-to-go", 0.5) == "not estimable"
+    assert gc.predicted_text(curves(0.1), "reward-to-go", 0.5) == "3"  # 40 / 3.99 / 3

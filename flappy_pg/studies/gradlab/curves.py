@@ -258,6 +258,14 @@ def predicted(curves: Curves, name: str, level: float, pairwise: bool) -> float:
     return c / (1 - c) * ratio
 
 
+def predicted_text(curves: Curves, name: str, level: float) -> str:
+    """`predicted` as the table prints it: "not estimable" when the reference gradient is
+    mostly its own noise (then |g|² is unknown and the ratio means nothing)."""
+    if curves.reference_noise >= 0.5 * curves.reference_norm:
+        return "not estimable"
+    return f"{predicted(curves, name, level, False):,.0f}"
+
+
 def table(all_curves: list[Curves]) -> str:
     lines = ["| policy | estimator | tr Σ of one episode | cos to reference 0.5 | 0.9 | "
              "pairwise cos 0.5 | 0.9 | predicted by tr Σ/‖g‖²: cos 0.5 | 0.9 |",
@@ -270,7 +278,7 @@ def table(all_curves: list[Curves]) -> str:
                 f"| {c.label} | {name} | {c.trace[name]:.3g} | "
                 f"{crossing(c.batch_sizes, to_ref, 0.5)} | {crossing(c.batch_sizes, to_ref, 0.9)} | "
                 f"{crossing(c.batch_sizes, pair, 0.5)} | {crossing(c.batch_sizes, pair, 0.9)} | "
-                f"{predicted(c, name, 0.5, False):,.0f} | {predicted(c, name, 0.9, False):,.0f} |")
+                f"{predicted_text(c, name, 0.5)} | {predicted_text(c, name, 0.9)} |")
     return "\n".join(lines)
 
 
@@ -283,7 +291,16 @@ def summary(c: Curves) -> str:
             f"of its norm: a perfect estimate would show a cosine of {ceiling:.3f} to it)")
 
 
-def plot(all_curves: list[Curves], path) -> None:
+COSINES_CAPTION = (
+    "Each line is the mean cosine over resampled batches of that size, its band the 95% "
+    "confidence interval. Left: cosine to the reference gradient (1 = the right direction; a "
+    "noisy reference caps it below 1, see its line above). Right: cosine between two independent "
+    "estimates (how much two updates agree). The dotted lines at 0.5 and 0.9 are the levels "
+    "whose batch sizes the table gives; \"predicted\" is what the variance alone says those "
+    "sizes should be, \"not estimable\" when the reference is mostly noise.")
+
+
+def plot(all_curves: list[Curves], path, quick: bool = False) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -299,18 +316,24 @@ def plot(all_curves: list[Curves], path) -> None:
                 line, = ax.plot(c.batch_sizes, mean, "o-", markersize=3, label=name)
                 ax.fill_between(c.batch_sizes, mean - half, mean + half, alpha=0.25,
                                 color=line.get_color(), linewidth=0)
-            for level in LEVELS:
-                ax.axhline(level, color="gray", linestyle=":", linewidth=1)
+            for i, level in enumerate(LEVELS):
+                ax.axhline(level, color="gray", linestyle=":", linewidth=1,
+                           label="cosine 0.5 and 0.9 (the table's levels)" if i == 0 else None)
             ax.set_xscale("log", base=2)
-            ax.set_ylim(-0.1, 1.0)
+            lowest = min(float((kind[n].mean(1) - 1.96 * kind[n].std(1, ddof=1)
+                                / math.sqrt(kind[n].shape[1])).min()) for n in ESTIMATORS)
+            ax.set_ylim(min(-0.1, lowest - 0.05), 1.05)
             ax.set_xlabel("batch size (episodes)")
             ax.set_ylabel("cosine similarity")
             ax.set_title(f"{c.label}: {title}", fontsize=10)
             ax.grid(alpha=0.3)
-        repeats = c.pairwise[ESTIMATORS[0]].shape[1]
-        row[0].legend(fontsize=7, loc="upper left",
-                      title=f"line: mean of {repeats} resamples; band: its 95% confidence interval",
-                      title_fontsize=7)
-    fig.tight_layout()
+    repeats = all_curves[0].pairwise[ESTIMATORS[0]].shape[1]
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False,
+               title=f"line: mean of {repeats} resampled batches; band: its 95% confidence "
+                     f"interval", title_fontsize=8)
+    if quick:
+        fig.suptitle("--quick sizes: a smoke test, too noisy to read", fontsize=11)
+    fig.tight_layout(rect=(0, 0.16 / len(all_curves), 1, 1))
     fig.savefig(path)
     plt.close(fig)

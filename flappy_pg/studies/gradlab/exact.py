@@ -275,7 +275,7 @@ def fit_value(value: ValueBaseline, episodes, epochs: int = 300, seed: int = 0) 
 
 def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, episodes: int = 32,
                        reference_episodes: int = 4096, reference_chunks: int = 8,
-                       max_score: int = 2, seed: int = 0,
+                       max_score: int = 2, seed: int = 0, fit_epochs: int = 300,
                        echo: Callable[[str], None] = print) -> list[dict]:
     """Each variant's spread over independent batches, against a large-batch reference."""
     from flappy_pg.agents.reinforce.algorithm import policy_actor
@@ -287,7 +287,8 @@ def estimator_variance(policy: Policy, config: GameConfig, batches: int = 30, ep
     echo(f"fitting V(s) on {reference_episodes} episodes ...")
     torch.manual_seed(seed)
     value = ValueBaseline(8, (64, 64), float(policy.input_scale))
-    fit_value(value, play_episodes(big, act, record=True, seed=seed + 10**6), seed=seed)
+    fit_value(value, play_episodes(big, act, record=True, seed=seed + 10**6), epochs=fit_epochs,
+              seed=seed)
     echo(f"reference gradient from {reference_chunks} x {reference_episodes} more episodes ...")
     reference = sum(variant_gradients(policy, params,
                                       play_episodes(big, act, record=True,

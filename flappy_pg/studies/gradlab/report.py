@@ -26,21 +26,25 @@ class LabSizes:
     pool: int = 8192
     reference: int = 16_384
     curve_max_score: int = 100
+    variance_reference: int = 4096  # episodes per chunk of the variance table's reference
+    variance_chunks: int = 8
+    fit_epochs: int = 300  # of the V(s) baseline fits
     quick: bool = False
 
     def smallest(self) -> "LabSizes":
         """Tiny sizes everywhere, for a smoke test (`--quick`)."""
-        return replace(self, horizon=min(self.horizon, 6), repeats=min(self.repeats, 10),
+        return replace(self, horizon=min(self.horizon, 8), repeats=min(self.repeats, 10),
                        batches=min(self.batches, 4), episodes=min(self.episodes, 8),
                        pool=min(self.pool, 64), reference=min(self.reference, 128),
-                       curve_max_score=min(self.curve_max_score, 5), quick=True)
+                       curve_max_score=min(self.curve_max_score, 5),
+                       variance_reference=128, variance_chunks=2, fit_epochs=30, quick=True)
 
     def curve_settings(self, seed: int) -> curves.Settings:
         return curves.Settings(pool=self.pool, reference=self.reference,
                                fit=min(1024, self.reference),
                                reference_max=self.reference if self.quick else max(self.reference, 65_536),
                                max_score=self.curve_max_score, seed=seed,
-                               repeats=10 if self.quick else 30, fit_epochs=30 if self.quick else 300)
+                               repeats=10 if self.quick else 30, fit_epochs=self.fit_epochs)
 
 
 def run_gradlab(policies: list[tuple], sizes: LabSizes, seed: int, folder: Path,
@@ -52,22 +56,32 @@ def run_gradlab(policies: list[tuple], sizes: LabSizes, seed: int, folder: Path,
     exact = exactness(policy, config, horizon=sizes.horizon, repeats=sizes.repeats, seed=seed,
                       echo=echo)
     variance = estimator_variance(policy, config, batches=sizes.batches, episodes=sizes.episodes,
-                                  max_score=sizes.max_score, seed=seed, echo=echo)
+                                  reference_episodes=sizes.variance_reference,
+                                  reference_chunks=sizes.variance_chunks,
+                                  max_score=sizes.max_score, seed=seed,
+                                  fit_epochs=sizes.fit_epochs, echo=echo)
     settings = sizes.curve_settings(seed)
     measured = [curves.measure(p, c, name, settings, echo=echo) for p, c, name in policies]
     table = markdown(exact["rows"], variance)
     cosines = "\n".join([*(f"- {curves.summary(c)}" for c in measured), "", curves.table(measured)])
+    note = QUICK_NOTE if sizes.quick else ""
     (folder / "gradlab.md").write_text(
-        f"# Gradient lab: {label}\n\n{table}\n\n![plot](gradlab.png)\n\n"
-        f"## Cosine similarity against the batch size\n\n{cosines}\n\n![cosines](cosines.png)\n")
-    plot_lab(exact["rows"], variance, folder / "gradlab.png")
-    curves.plot(measured, folder / "cosines.png")
+        f"# Gradient lab: {label}\n\n{note}{table}\n\n![plot](gradlab.png)\n\n"
+        f"## Cosine similarity against the batch size\n\n{cosines}\n\n"
+        f"![cosines](cosines.png)\n\n{curves.COSINES_CAPTION}\n")
+    plot_lab(exact["rows"], variance, folder / "gradlab.png", quick=sizes.quick)
+    curves.plot(measured, folder / "cosines.png", quick=sizes.quick)
     echo(table)
     echo(cosines)
     echo(f"tables and plots written to {folder}")
 
 
-def plot_lab(exact_rows: list[dict], variance_rows: list[dict], path) -> None:
+QUICK_NOTE = ("**Made with `--quick`: smoke-test sizes (a 8-frame game, 10 repeats, references of a "
+              "few hundred episodes). The pipeline ran end to end; the figures are too noisy to "
+              "mean anything. Run without `--quick` for the real lab.**\n\n")
+
+
+def plot_lab(exact_rows: list[dict], variance_rows: list[dict], path, quick: bool = False) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -78,16 +92,19 @@ def plot_lab(exact_rows: list[dict], variance_rows: list[dict], path) -> None:
     ns = np.array(sorted({r["N"] for r in exact_rows}), dtype=float)
     first = [r for r in exact_rows if r["variant"] == "full return"][0]
     left.loglog(ns, first["relative"] * np.sqrt(ns[0] / ns), "k--", label="∝ 1/√N")
+    left.axhline(1.0, color="gray", linestyle=":", linewidth=1,
+                 label="1.0: an estimate of zero (all N returns equal,\nso the baseline cancels them)")
     left.set_xlabel("trajectories N")
     left.set_ylabel("relative error of the estimate")
-    left.set_title("Exact gradient vs Monte Carlo (enumerated game)")
-    left.legend(fontsize=7)
+    tag = " (--quick sizes)" if quick else ""
+    left.set_title(f"Error of N-trajectory estimates vs the exact gradient{tag}", fontsize=10)
+    left.legend(fontsize=7, loc="upper right")
     left.grid(alpha=0.3)
     names = [r["variant"] for r in variance_rows]
     right.barh(names, [r["trace_cov"] for r in variance_rows], color="tab:blue")
     right.set_xscale("log")
     right.set_xlabel("variance of the estimate (trace of covariance)")
-    right.set_title("Estimator variance on the real game")
+    right.set_title(f"Variance of each estimator on the real game{tag}", fontsize=10)
     for y, r in enumerate(variance_rows):
         right.text(r["trace_cov"], y, f"  cos {r['cosine_to_reference']:.2f}", va="center", fontsize=8)
     right.invert_yaxis()
