@@ -34,8 +34,43 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
         os.replace(temporary, path)
     except OSError as error:
         raise ConfigError(f"could not write {path}: {os_message(error)}") from None
+    except RuntimeError as error:  # torch.save reports a failed write as a RuntimeError
+        if not _write_failure(error):
+            raise
+        raise ConfigError(f"could not write {path}: {write_failure_message(path)}") from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write(path, lambda temporary: temporary.write_text(text))
+
+
+def _write_failure(error: RuntimeError) -> bool:
+    """torch's zip writer failing on the file (a full disk, a quota), not a bug elsewhere."""
+    text = str(error)
+    return "inline_container" in text or "unexpected pos" in text or "file write failed" in text
+
+
+def write_failure_message(path: Path) -> str:
+    import shutil
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return "the write failed"
+    return "the disk is full" if free < 64 * 2**20 else "the write failed"
+
+
+def zip_damage(path: str | Path) -> str | None:
+    """Why a zip archive cannot be trusted (a member whose checksum fails, a broken directory),
+    or None when every member reads back intact. torch's reader does not check the checksums,
+    so a flipped byte in a checkpoint would otherwise load as a silently changed weight."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except Exception as error:  # BadZipFile, zlib errors, EOF: all mean a damaged archive
+        return f"its archive is damaged ({type(error).__name__})"
+    return None if bad is None else f"its member {bad!r} fails its checksum"
 
 
 def is_zip_with(path: str | Path, ending: str) -> bool:

@@ -30,6 +30,8 @@ from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig, RewardConfig
 from flappy_pg.game.core import GameBatch, Physics, draw_key, episode_key
 
+MAX_NUM_ENVS = 2**24  # 16.8 M games, a few GB of state: beyond it numpy fails less clearly
+
 
 class FlappyBirdVectorEnv(VectorEnv):
     """N games in one array step; see the module docstring."""
@@ -41,8 +43,9 @@ class FlappyBirdVectorEnv(VectorEnv):
                  config: GameConfig | dict | None = None, rewards: RewardConfig | dict | None = None,
                  max_score: int | None = None, max_episode_steps: int | None = None,
                  obs_type: str = "features"):
-        if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
-            raise ConfigError(f"num_envs must be a positive whole number, got {num_envs!r}")
+        if not isinstance(num_envs, (int, np.integer)) or not 1 <= num_envs <= MAX_NUM_ENVS:
+            raise ConfigError(f"num_envs must be a whole number in [1, {MAX_NUM_ENVS:,}], "
+                              f"got {num_envs!r}")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(f"render_mode must be 'rgb_array' or None, got {render_mode!r}")
         if max_episode_steps is not None and (not isinstance(max_episode_steps, (int, np.integer))
@@ -89,6 +92,9 @@ class FlappyBirdVectorEnv(VectorEnv):
             seed = [int(seed) + i for i in range(self.num_envs)]
         elif seed is None:
             seed = [None] * self.num_envs
+        elif not isinstance(seed, (list, tuple, np.ndarray)):
+            raise ValueError(f"seed must be a whole number, a list of {self.num_envs} seeds or "
+                             f"None, got {seed!r}")
         if len(seed) != self.num_envs:
             raise ValueError(f"expected {self.num_envs} seeds, got {len(seed)}")
         mask = np.ones(self.num_envs, dtype=bool)

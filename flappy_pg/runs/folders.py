@@ -17,8 +17,8 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 def check_run_name(name: str) -> str:
     """A run name is one plain folder name: no separators, no '..', at most 100 characters."""
     if not NAME.fullmatch(name) or ".." in name:
-        raise ConfigError(f"run name {name!r} must be letters, digits, '.', '_' or '-' (a plain "
-                          f"folder name, not a path)")
+        raise ConfigError(f"run name {name!r} must be 1 to 100 letters, digits, '.', '_' or '-', "
+                          f"starting with a letter or digit (a plain folder name, not a path)")
     return name
 
 

@@ -103,7 +103,7 @@ def test_compare_writes_a_well_formed_report(tmp_path):
 def test_compare_counts_a_rare_capped_game_instead_of_printing_zero_percent():
     import numpy as np
 
-    from flappy_pg.studies.compare import capped_text
+    from flappy_pg.agents.evaluate import capped_text
     scores = np.array([1000] + [5] * 299)
     assert capped_text(scores, 1000) == "1 of 300 (<1%)"
     assert capped_text(np.array([1000, 3]), 1000) == "1 of 2 (50%)"

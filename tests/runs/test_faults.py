@@ -271,6 +271,78 @@ def test_loader_fuzz_gives_a_loaded_agent_or_one_checkpoint_error(saved, tmp_pat
         assert refused > 0
 
 
+def same_contents(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same_contents(a[k], b[k])
+                                                                   for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_contents(x, y) for x, y in zip(a, b))
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and torch.equal(a, b)
+    if isinstance(a, np.ndarray):
+        return np.array_equal(a, b)
+    return a == b
+
+
+def test_single_byte_flips_never_load_as_silently_changed_contents(saved, tmp_path):
+    """The archive check: a flipped bit either leaves every stored value as it was (it hit
+    padding or a field nobody reads) or the file is refused. Counted over a fixed-seed fuzz."""
+    from flappy_pg.agents.qlearning.table import read_table
+    from flappy_pg.agents.reinforce.checkpoint import load_checkpoint
+    rng = np.random.default_rng(7)
+    for name, load in (("policy.pt", load_checkpoint), ("table.npz", read_table)):
+        original = saved / name
+        reference = load(original)
+        data = original.read_bytes()
+        refused = harmless = 0
+        for i in range(120):
+            flipped = bytearray(data)
+            flipped[int(rng.integers(len(data)))] ^= 1 << int(rng.integers(8))
+            path = tmp_path / f"flip{i}{original.suffix}"
+            path.write_bytes(bytes(flipped))
+            try:
+                contents = load(path)
+            except CheckpointError as error:
+                assert "\n" not in str(error)
+                refused += 1
+                continue
+            assert same_contents(reference, contents), f"flip {i} changed {name} silently"
+            harmless += 1
+        assert refused + harmless == 120 and refused >= 90, (name, refused, harmless)
+
+
+def test_a_full_disk_inside_torch_save_is_one_line(tmp_path, monkeypatch):
+    """torch.save reports a failed write as a RuntimeError from its zip writer, not OSError."""
+    runner = CliRunner()
+    assert runner.invoke(main, train_args(tmp_path, "--steps", "300", "--name", "t")).exit_code == 0
+    latest = tmp_path / "ck" / "t" / "latest.pt"
+    before = latest.read_bytes()
+
+    def full(payload, path):
+        with open(path, "wb") as f:
+            f.write(b"PK partial")
+        raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 3456 vs 3390")
+    monkeypatch.setattr(torch, "save", full)
+    monkeypatch.setattr("flappy_pg.files.write_failure_message", lambda path: "the disk is full")
+    result = runner.invoke(main, ["train", "--resume", str(latest), "--steps", "100000",
+                                  "--runs", str(tmp_path / "runs")])
+    assert result.exit_code == 1, result.output
+    assert "could not write" in result.output and "disk is full" in result.output
+    assert "Traceback" not in result.output and "inline_container" not in result.output
+    assert latest.read_bytes() == before
+
+
+def test_a_raw_pickle_checkpoint_is_refused_without_torch_warnings(tmp_path):
+    import pickle
+    path = tmp_path / "raw.pt"
+    path.write_bytes(pickle.dumps({"format": "flappy-pg/reinforce/1"}, protocol=4))
+    process = subprocess.run([sys.executable, "-m", "flappy_pg", "eval", str(path)],
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 1
+    assert process.stdout == "" and len(process.stderr.strip().splitlines()) == 1, process.stderr
+    assert "Warning" not in process.stderr
+
+
 # -- runs: never two in one folder, nothing lost -----------------------------------------------
 def train_args(tmp_path, *more):
     return ["train", *TINY, "--out", str(tmp_path / "ck"), "--runs", str(tmp_path / "runs"), *more]

@@ -273,6 +273,9 @@ class QLearner:
     def restore(cls, path: str | Path, overrides: dict) -> "QLearner":
         """The learner continuing a saved table; `overrides` change budget settings."""
         q, visits, config, state, rng = load_training_state(path)
+        if not isinstance(rng, dict):
+            raise CheckpointError(f"{path} holds no random generator state, so its training "
+                                  f"cannot continue exactly (it still evaluates and watches)")
         try:
             learner = cls(QConfig.from_dict({**config.to_dict(), **overrides}), q=q, visits=visits)
             learner.state = state

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from flappy_pg.agents.learner import RunState
 from flappy_pg.agents.qlearning.binning import Binning
 from flappy_pg.agents.qlearning.config import QConfig
 from flappy_pg.errors import CheckpointError, ConfigError
-from flappy_pg.files import atomic_write
+from flappy_pg.files import atomic_write, zip_damage
 from flappy_pg.game.observation import FEATURES, LAYOUT
 
 TABLE_FORMAT = "flappy-pg/qtable/1"
@@ -33,6 +34,10 @@ def save_table(learner, path: str | Path) -> None:
 def read_table(path: Path) -> tuple[np.ndarray, dict, object, np.ndarray | None]:
     """(q, meta, rng state, visit counts) as stored (tables written before visit counts were
     kept have none), or a one-line error for anything unreadable."""
+    damage = zip_damage(path) if zipfile.is_zipfile(path) else None
+    if damage:
+        raise CheckpointError(f"{path} is corrupt: {damage}; it was changed after it was "
+                              f"written, so it is not loaded")
     try:
         with np.load(path, allow_pickle=False) as data:
             q, meta = data["q"], json.loads(str(data["meta"]))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import warnings
+import zipfile
 from pathlib import Path
 
 import torch
@@ -17,7 +19,7 @@ import torch
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import make_networks
 from flappy_pg.errors import CheckpointError, ConfigError
-from flappy_pg.files import atomic_write
+from flappy_pg.files import atomic_write, zip_damage
 from flappy_pg.game.observation import FEATURES, LAYOUT
 
 FORMAT = "flappy-pg/reinforce/1"
@@ -43,8 +45,13 @@ def load_checkpoint(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"checkpoint not found: {path}")
+    if zipfile.is_zipfile(path) and (damage := zip_damage(path)):
+        raise CheckpointError(f"{path} is corrupt: {damage}; it was changed after it was "
+                              f"written, so it is not loaded")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch warns about legacy pickles before refusing them
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         if "GLOBAL" in str(error) or "global" in str(error):
             raise CheckpointError(f"{path} was refused: it carries pickled Python objects, which "
