@@ -15,6 +15,7 @@ from flappy_pg.cli.gradlab import gradlab
 from flappy_pg.cli.options import OneLineErrors
 from flappy_pg.cli.play import play
 from flappy_pg.cli.qlearn import qlearn
+from flappy_pg.cli.sweep import sweep
 from flappy_pg.cli.train import train
 
 
@@ -22,9 +23,9 @@ from flappy_pg.cli.train import train
 @click.version_option(package_name="flappy-pg")
 def main():
     """Flappy Bird learned by REINFORCE (Monte Carlo policy gradient), with a tabular Q-learning
-    baseline. Train headless, watch the agent, play yourself, compare, benchmark."""
+    baseline. Train headless, watch the agent, play yourself, compare, sweep settings, benchmark."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 
-for command in (bench, play, train, eval_command, watch, qlearn, compare, gradlab):
+for command in (bench, play, train, eval_command, watch, qlearn, compare, sweep, gradlab):
     main.add_command(command)

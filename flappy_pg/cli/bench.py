@@ -13,6 +13,7 @@ from flappy_pg.cli.options import (
     Finite,
     UserError,
     friendly_errors,
+    job_options,
     parse_seeds,
     writable_file,
     writable_folder,
@@ -54,13 +55,15 @@ def bench_env(steps, seed):
               help="Also write the rows at the marks to this CSV file.")
 @click.option("--save-policies", type=click.Path(file_okay=False), default=None,
               help="Also save each seed's final policy in this folder (reinforce-seed0.pt, ...).")
+@job_options
 @friendly_errors
-def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_policies):
+def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_policies, jobs):
     """Learning speed of `flappy-pg train`'s defaults on several seeds: the evaluation at given
     training times, and per seed the time and env steps to an evaluation mean of 100 and to 99%
     of games at the cap (targets: a mean of 100 within 60 s and 99% capped within 600 s, on
-    every seed)."""
-    from flappy_pg.studies.bench import row_lines, run_training_benchmark, target_lines, write_rows
+    every seed). Each seed is one job (--jobs, --ray); the CSV is rewritten as each finishes, and
+    Ctrl-C or SIGTERM keeps every finished seed (--resume, with the same --csv, runs the rest)."""
+    from flappy_pg.studies.bench import row_lines, run_training_benchmark, target_lines
     seed_list = parse_seeds(seeds)
     try:
         mark_list = tuple(float(m) for m in marks.split(","))
@@ -68,16 +71,20 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
         raise UserError("--marks takes seconds separated by commas") from None
     if not all(math.isfinite(m) and 0 < m <= 86_400 for m in mark_list):
         raise UserError("--marks: each mark must be a number of seconds in (0, 86400]")
+    if jobs["resume"] and not csv_path:
+        raise UserError("--resume needs the --csv of the run to continue (its finished seeds "
+                        "are kept beside it)")
     writable_file(csv_path)
     save_folder = writable_folder(save_policies) if save_policies else None
-    rows, results = run_training_benchmark(seed_list, mark_list, episodes, max_score,
-                                           check_every=check_every, save_folder=save_folder,
-                                           progress=lambda m: click.echo(m, err=True))
+    rows, results, outcome = run_training_benchmark(
+        seed_list, mark_list, episodes, max_score, check_every=check_every,
+        save_folder=save_folder, csv_path=csv_path, progress=lambda m: click.echo(m, err=True),
+        **jobs)
     for line in [*row_lines(rows), *target_lines(results, 100, 0.99, mean_within=60,
                                                  capped_within=600, budget=max(mark_list))]:
         click.echo(line)
-    if csv_path:
-        write_rows(rows, csv_path)
+    if outcome.failed:
+        raise SystemExit(1)
 
 
 @bench.command("gradlab")

@@ -12,6 +12,7 @@ from flappy_pg.cli.options import (
     UserError,
     friendly_errors,
     game_options,
+    job_options,
     parse_seeds,
     writable_folder,
 )
@@ -35,11 +36,15 @@ from flappy_pg.cli.options import (
 @click.option("--save-agents", type=click.Path(file_okay=False), default=None,
               help="Also save every trained agent in this folder (reinforce-seed0.pt, "
                    "qlearning-seed0.npz, ...).")
+@job_options
 @friendly_errors
 def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episodes,
-            final_episodes, out, save_agents):
+            final_episodes, out, save_agents, jobs):
     """Train REINFORCE and Q-learning on the same game, seeds and budget, evaluate both on the
-    same unseen seeds, and write a report (table and plots)."""
+    same unseen seeds, and write a report (table and plots). Each agent and seed is one job: one
+    after another by default, several at once with --jobs, or on a Ray cluster with --ray; the
+    report is rewritten as each job finishes. Ctrl-C or SIGTERM starts no new job, lets the
+    running ones finish and keeps every finished result (--resume continues)."""
     from flappy_pg.studies.compare import run_comparison
     seed_list = parse_seeds(seeds)
     if not seconds and not steps:
@@ -47,7 +52,10 @@ def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episode
     writable_folder(out)
     if save_agents:
         writable_folder(save_agents)
-    run_comparison(game_config, seed_list, seconds, steps, Path(out),
+    _, outcome = run_comparison(game_config, seed_list, seconds, steps, Path(out),
                    save_agents=Path(save_agents) if save_agents else None,
                    eval_every_seconds=eval_every_seconds,
-                   eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo)
+                   eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo,
+                   **jobs)
+    if outcome.failed:
+        raise SystemExit(1)

@@ -298,3 +298,33 @@ def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, rec
                        max_frames=frames, echo=click.echo, obs_type=agent.obs_type)
     if scores:
         click.echo(f"{len(scores)} episodes, scores: {scores}")
+
+
+job_options = bundle(
+    click.option("--jobs", "workers", type=click.IntRange(1, 1024), default=1, show_default=True,
+                 help="Jobs run at once on this machine (a process pool). Each job reserves its "
+                      "torch threads as CPUs, so no more run at once than the CPUs hold."),
+    click.option("--ray", "use_ray", is_flag=True,
+                 help="Run the jobs as Ray tasks: on the cluster at --ray-address or RAY_ADDRESS, "
+                      "else on a local Ray instance (pip install 'flappy-pg[ray]')."),
+    click.option("--ray-address", default=None,
+                 help="A Ray cluster's address (ray://host:10001 or host:6379); implies --ray."),
+    click.option("--resume", is_flag=True,
+                 help="Run only the jobs whose results are missing from the output folder's "
+                      "jobs.json (kept from an earlier run with the same settings)."),
+    into="jobs", build=lambda workers, use_ray, ray_address, resume: check_jobs(
+        workers, use_ray, ray_address, resume))
+
+
+def check_jobs(workers: int, use_ray: bool, ray_address: str | None, resume: bool) -> dict:
+    """The job options, checked before any work starts."""
+    use_ray = use_ray or bool(ray_address)
+    if use_ray and workers > 1:
+        raise UserError("give --jobs or --ray, not both (on Ray, the cluster's CPUs decide how "
+                        "many jobs run at once)")
+    if use_ray:
+        import importlib.util
+        if importlib.util.find_spec("ray") is None:
+            raise UserError("--ray needs Ray: pip install 'flappy-pg[ray]'")
+    return {"workers": workers, "use_ray": use_ray, "ray_address": ray_address,
+            "resume": resume}

@@ -13,6 +13,7 @@ from flappy_pg.cli.options import (
     SEED_HELP,
     Finite,
     budget_options,
+    bundle,
     friendly_errors,
     game_options,
     given,
@@ -30,72 +31,78 @@ PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
                        for name, value in PIXEL_DEFAULTS.items())
 
 
+SETTINGS = bundle(
+    game_options,
+    reward_options,
+    budget_options,
+    click.option("--obs", type=click.Choice(["features", "pixels"]), default=DEFAULTS.obs,
+                 show_default=True,
+                 help="What the policy sees: the 8 features (an MLP), or pixels: the 64 x 36 frame "
+                      f"a step ago and now (a CNN; then {PIXEL_HELP} unless given)."),
+    click.option("--games", type=click.IntRange(1, 65_536), default=DEFAULTS.games, show_default=True,
+                 help="Games played in parallel; each plays one complete episode per round."),
+    click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=DEFAULTS.batch_steps,
+                 show_default=True,
+                 help="Play more rounds until a batch holds at least this many steps."),
+    click.option("--min-deaths", type=click.IntRange(0, 4_194_304), default=DEFAULTS.min_deaths,
+                 show_default=True,
+                 help="Play more rounds until the batch holds this many crashes (see --max-rounds): "
+                      "batches grow as deaths get rare."),
+    click.option("--max-rounds", type=click.IntRange(1, 1024), default=DEFAULTS.max_rounds,
+                 show_default=True, help="Most rounds per batch that --min-deaths may play."),
+    click.option("--lr-half-life-steps", type=click.IntRange(0, 10**13),
+                 default=DEFAULTS.lr_half_life_steps, show_default=True,
+                 help="The policy's learning rate halves every this many env steps (0: constant)."),
+    click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=DEFAULTS.returns,
+                 show_default=True,
+                 help="Credit each step with the discounted reward-to-go, or the whole episode's return."),
+    click.option("--gamma", type=Finite(0, 1, min_open=True), default=DEFAULTS.gamma,
+                 show_default=True, help="Discount factor."),
+    click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=DEFAULTS.baseline,
+                 show_default=True, help="Baseline subtracted from the returns."),
+    click.option("--normalize/--no-normalize", default=DEFAULTS.normalize_advantages,
+                 show_default=True,
+                 help="Normalize advantages over the whole batch."),
+    click.option("--entropy-coef", type=Finite(0, 100), default=DEFAULTS.entropy_coef,
+                 show_default=True, help="Entropy bonus."),
+    click.option("--entropy-floor", type=Finite(0, 1), default=DEFAULTS.entropy_floor,
+                 show_default=True,
+                 help="The entropy bonus acts only on batches whose mean entropy is below this "
+                      "(0: on every batch)."),
+    click.option("--lr", type=Finite(0, 1, min_open=True), default=DEFAULTS.lr, show_default=True,
+                 help="Policy learning rate (Adam)."),
+    click.option("--max-grad-norm", type=Finite(min=0), default=DEFAULTS.max_grad_norm,
+                 show_default=True,
+                 help="Clip the policy gradient's norm (0: no clipping)."),
+    click.option("--hidden", callback=parse_hidden, default=",".join(map(str, DEFAULTS.hidden)),
+                 show_default=True,
+                 help="Hidden layer sizes, e.g. 32,32."),
+    click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=DEFAULTS.train_max_score,
+                 show_default=True,
+                 help="Training episodes are truncated at this many pipes."),
+    click.option("--truncated-tail", type=click.IntRange(0, 100_000_000),
+                 default=DEFAULTS.truncated_tail, show_default=True,
+                 help="Steps at the end of a truncated training episode left out of the update: the "
+                      "cap cuts their Monte Carlo return short."),
+    click.option("--extreme-gap-share", type=Finite(0, 1, max_open=True),
+                 default=DEFAULTS.extreme_gap_share, show_default=True,
+                 help="Share of training pipes put at the top or bottom of the gap range, so that "
+                      "big drops show up more often (evaluations play the real game)."),
+    click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=DEFAULTS.eval_every_steps,
+                 show_default=True,
+                 help="Evaluate each time the env-step count passes a multiple of this (0: only at "
+                      "the end); a step count, so the same seed picks the same best checkpoint."),
+    click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=DEFAULTS.eval_episodes,
+                 show_default=True, help="Episodes per evaluation."),
+    click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP),
+    click.option("--threads", type=click.IntRange(1, 1024), default=DEFAULTS.torch_threads,
+                 show_default=True, help="Torch threads."))
+"""Every option of `train` that is a training setting (the run-folder options are not): what
+`sweep` can vary."""
+
+
 @click.command()
-@game_options
-@reward_options
-@budget_options
-@click.option("--obs", type=click.Choice(["features", "pixels"]), default=DEFAULTS.obs,
-              show_default=True,
-              help="What the policy sees: the 8 features (an MLP), or pixels: the 64 x 36 frame "
-                   f"a step ago and now (a CNN; then {PIXEL_HELP} unless given).")
-@click.option("--games", type=click.IntRange(1, 65_536), default=DEFAULTS.games, show_default=True,
-              help="Games played in parallel; each plays one complete episode per round.")
-@click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=DEFAULTS.batch_steps,
-              show_default=True,
-              help="Play more rounds until a batch holds at least this many steps.")
-@click.option("--min-deaths", type=click.IntRange(0, 4_194_304), default=DEFAULTS.min_deaths,
-              show_default=True,
-              help="Play more rounds until the batch holds this many crashes (see --max-rounds): "
-                   "batches grow as deaths get rare.")
-@click.option("--max-rounds", type=click.IntRange(1, 1024), default=DEFAULTS.max_rounds,
-              show_default=True, help="Most rounds per batch that --min-deaths may play.")
-@click.option("--lr-half-life-steps", type=click.IntRange(0, 10**13),
-              default=DEFAULTS.lr_half_life_steps, show_default=True,
-              help="The policy's learning rate halves every this many env steps (0: constant).")
-@click.option("--returns", type=click.Choice(["reward-to-go", "full"]), default=DEFAULTS.returns,
-              show_default=True,
-              help="Credit each step with the discounted reward-to-go, or the whole episode's return.")
-@click.option("--gamma", type=Finite(0, 1, min_open=True), default=DEFAULTS.gamma,
-              show_default=True, help="Discount factor.")
-@click.option("--baseline", type=click.Choice(["none", "mean", "value"]), default=DEFAULTS.baseline,
-              show_default=True, help="Baseline subtracted from the returns.")
-@click.option("--normalize/--no-normalize", default=DEFAULTS.normalize_advantages,
-              show_default=True,
-              help="Normalize advantages over the whole batch.")
-@click.option("--entropy-coef", type=Finite(0, 100), default=DEFAULTS.entropy_coef,
-              show_default=True, help="Entropy bonus.")
-@click.option("--entropy-floor", type=Finite(0, 1), default=DEFAULTS.entropy_floor,
-              show_default=True,
-              help="The entropy bonus acts only on batches whose mean entropy is below this "
-                   "(0: on every batch).")
-@click.option("--lr", type=Finite(0, 1, min_open=True), default=DEFAULTS.lr, show_default=True,
-              help="Policy learning rate (Adam).")
-@click.option("--max-grad-norm", type=Finite(min=0), default=DEFAULTS.max_grad_norm,
-              show_default=True,
-              help="Clip the policy gradient's norm (0: no clipping).")
-@click.option("--hidden", callback=parse_hidden, default=",".join(map(str, DEFAULTS.hidden)),
-              show_default=True,
-              help="Hidden layer sizes, e.g. 32,32.")
-@click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=DEFAULTS.train_max_score,
-              show_default=True,
-              help="Training episodes are truncated at this many pipes.")
-@click.option("--truncated-tail", type=click.IntRange(0, 100_000_000),
-              default=DEFAULTS.truncated_tail, show_default=True,
-              help="Steps at the end of a truncated training episode left out of the update: the "
-                   "cap cuts their Monte Carlo return short.")
-@click.option("--extreme-gap-share", type=Finite(0, 1, max_open=True),
-              default=DEFAULTS.extreme_gap_share, show_default=True,
-              help="Share of training pipes put at the top or bottom of the gap range, so that "
-                   "big drops show up more often (evaluations play the real game).")
-@click.option("--eval-every-steps", type=click.IntRange(0, 10**12), default=DEFAULTS.eval_every_steps,
-              show_default=True,
-              help="Evaluate each time the env-step count passes a multiple of this (0: only at "
-                   "the end); a step count, so the same seed picks the same best checkpoint.")
-@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=DEFAULTS.eval_episodes,
-              show_default=True, help="Episodes per evaluation.")
-@click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
-@click.option("--threads", type=click.IntRange(1, 1024), default=DEFAULTS.torch_threads,
-              show_default=True, help="Torch threads.")
+@SETTINGS
 @run_folder_options
 @friendly_errors
 def train(game_config, reward_config, budgets, seed, out, runs, name, resume, save_every,
@@ -105,13 +112,26 @@ def train(game_config, reward_config, budgets, seed, out, runs, name, resume, sa
     refuse_settings_with_resume(resume)
     from flappy_pg.agents.reinforce.algorithm import Trainer
     from flappy_pg.runs.harness import start_run
-    chosen = {FIELDS.get(k, k): v for k, v in given(**options).items()}
-    obs = chosen.pop("obs", DEFAULTS.obs)
 
     def new_trainer():
-        return Trainer(TrainConfig.for_obs(obs, seed=seed, game=game_config, rewards=reward_config,
-                                           **budgets.all, **chosen))
+        return Trainer(settings_config(game_config, reward_config, budgets, seed, **options))
 
     start_run("reinforce", ".pt", new_trainer, Trainer.restore, Path(out), Path(runs), name=name,
               resume=resume, budget_overrides=budgets.given, echo=click.echo,
               save_every=save_every)
+
+
+def settings_config(game_config, reward_config, budgets, seed, **options) -> TrainConfig:
+    """The TrainConfig that `train` with these options would train (the options the user did
+    not set take the config's defaults, or the pixel defaults with --obs pixels)."""
+    chosen = {FIELDS.get(k, k): v for k, v in given(**options).items()}
+    obs = chosen.pop("obs", DEFAULTS.obs)
+    return TrainConfig.for_obs(obs, seed=seed, game=game_config, rewards=reward_config,
+                               **budgets.all, **chosen)
+
+
+@click.command("train-settings")
+@SETTINGS
+def train_settings(**options) -> TrainConfig:
+    """The config of `train` with these options, without training (what `sweep` runs)."""
+    return settings_config(**options)

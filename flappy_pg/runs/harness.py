@@ -39,8 +39,8 @@ class StopOnInterrupt:
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self, echo: Callable[[str], None]):
-        self.echo = echo
+    def __init__(self, echo: Callable[[str], None], after: str = "this update"):
+        self.echo, self.after = echo, after
         self.reason: str | None = None
         self._previous: dict = {}
 
@@ -51,7 +51,7 @@ class StopOnInterrupt:
         if self.reason is not None:
             raise KeyboardInterrupt
         self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        self.echo(f"{self.reason}: stopping after this update (again to abort at once) ...")
+        self.echo(f"{self.reason}: stopping after {self.after}; again to abort at once ...")
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():

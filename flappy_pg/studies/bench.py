@@ -6,6 +6,8 @@ Every figure is measured in the run that prints it. Actions are a fixed seeded r
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -187,53 +189,101 @@ class SeedResult:
     to_capped: tuple[float, int] | None = None
 
 
-def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
-                           max_score: int = 1000, check_every: float = 10.0,
-                           target_mean: float = 100.0, target_capped: float = 0.99,
-                           save_folder: Path | None = None, progress=print) -> tuple[list[dict], list[SeedResult]]:
-    """Train REINFORCE with the default settings on each seed. Every `check_every` seconds of
-    training, and at each mark, the policy is evaluated (greedy, `episodes` unseen games capped
-    at `max_score`) to find when it first reached an evaluation mean of `target_mean` and a
-    share `target_capped` of games at the cap. Evaluation time is not training time. With
-    `save_folder`, each seed's final trainer is saved there as `reinforce-seed<S>.pt` (a
-    checkpoint `eval`, `watch` and `train --resume` take). Returns the rows at the marks and
-    each seed's times to the targets."""
+def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
+                   max_score: int = 1000, check_every: float = 10.0, target_mean: float = 100.0,
+                   target_capped: float = 0.99, save_path: str | None = None) -> dict:
+    """One seed of the learning benchmark, as a job: train REINFORCE with the default settings;
+    every `check_every` seconds of training, and at each mark, evaluate the policy (greedy,
+    `episodes` unseen games capped at `max_score`) to find when it first reached an evaluation
+    mean of `target_mean` and a share `target_capped` of games at the cap. Evaluation time is
+    not training time. Returns {"rows": the rows at the marks, "result": a SeedResult's
+    fields}; with `save_path`, the final trainer is saved there (a checkpoint `eval`, `watch`
+    and `train --resume` take)."""
     from flappy_pg.agents.evaluate import TEST_SEED, evaluate
     from flappy_pg.agents.reinforce.algorithm import Trainer
     from flappy_pg.agents.reinforce.config import TrainConfig
 
-    rows, results = [], []
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    rows = []
     end = max(marks)
-    for seed in seeds:
-        trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
-        grid = np.arange(check_every, end, check_every) if check_every else np.array([])
-        checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
-        result = SeedResult(seed, 0.0, 0)
-        while checks:
-            stats = trainer.step()
-            s = trainer.state
-            if s.seconds < checks[0]:
-                continue
-            passed = [c for c in checks if c <= s.seconds]
-            checks = checks[len(passed):]
-            score = evaluate(trainer.eval_actor(), trainer.config.game, episodes=episodes,
-                             seed=TEST_SEED, max_score=max_score,
-                             obs_type=trainer.config.obs_type)
-            if result.to_mean is None and score.mean >= target_mean:
-                result.to_mean = (s.seconds, s.env_steps)
-            if result.to_capped is None and score.capped_share >= target_capped:
-                result.to_capped = (s.seconds, s.env_steps)
-            progress(f"seed {seed} at {s.seconds:.1f}s ({s.env_steps:,} steps): {score.line()}")
-            for mark in (m for m in marks if m in passed):
-                rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
-                             "env_steps": stats["env_steps"], **score.summary()})
-        result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
-        if save_folder is not None:
-            trainer.save(save_folder / f"reinforce-seed{seed}.pt")
-        progress(f"seed {seed}: trained {result.seconds:.0f}s, {result.env_steps:,} env steps "
-                 f"({result.env_steps / result.seconds:,.0f} steps/s)")
-        results.append(result)
-    return rows, results
+    trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
+    grid = np.arange(check_every, end, check_every) if check_every else np.array([])
+    checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
+    result = SeedResult(seed, 0.0, 0)
+    while checks:
+        stats = trainer.step()
+        s = trainer.state
+        if s.seconds < checks[0]:
+            continue
+        passed = [c for c in checks if c <= s.seconds]
+        checks = checks[len(passed):]
+        score = evaluate(trainer.eval_actor(), trainer.config.game, episodes=episodes,
+                         seed=TEST_SEED, max_score=max_score, obs_type=trainer.config.obs_type)
+        if result.to_mean is None and score.mean >= target_mean:
+            result.to_mean = (s.seconds, s.env_steps)
+        if result.to_capped is None and score.capped_share >= target_capped:
+            result.to_capped = (s.seconds, s.env_steps)
+        progress(f"seed {seed} at {s.seconds:.1f}s ({s.env_steps:,} steps): {score.line()}")
+        for mark in (m for m in marks if m in passed):
+            rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
+                         "env_steps": stats["env_steps"], **score.summary()})
+    result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
+    if save_path:
+        trainer.save(save_path)
+    progress(f"seed {seed}: trained {result.seconds:.0f}s, {result.env_steps:,} env steps "
+             f"({result.env_steps / result.seconds:,.0f} steps/s)")
+    return {"rows": rows, "result": dataclasses.asdict(result)}
+
+
+def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
+                           max_score: int = 1000, check_every: float = 10.0,
+                           target_mean: float = 100.0, target_capped: float = 0.99,
+                           save_folder: Path | None = None, csv_path: Path | None = None,
+                           workers: int = 1, use_ray: bool = False, ray_address: str | None = None,
+                           resume: bool = False, progress=print):
+    """The learning benchmark on each seed, one job per seed (see `bench_seed_job`; one after
+    another, `workers` at once, or on Ray). The rows are written to `csv_path` as each seed
+    finishes, and the finished seeds kept beside it for `resume`. Returns (rows, seed results,
+    the jobs' outcome)."""
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.runs.jobs import Job, ResultStore, run_jobs, stop_lines
+
+    jobs = [Job(f"seed {seed}", bench_seed_job,
+                dict(seed=seed, marks=tuple(marks), episodes=episodes, max_score=max_score,
+                     check_every=check_every, target_mean=target_mean,
+                     target_capped=target_capped,
+                     save_path=str(save_folder / f"reinforce-seed{seed}.pt") if save_folder else None),
+                cpus=TrainConfig.torch_threads) for seed in seeds]
+    store = ResultStore(Path(f"{csv_path}.jobs.json")) if csv_path else None
+    if store and resume:
+        store.load()
+    done: dict[int, dict] = {}
+
+    def collected() -> tuple[list[dict], list[SeedResult]]:
+        order = [s for s in seeds if s in done]
+        rows = [row for s in order for row in done[s]["rows"]]
+        results = []
+        for s in order:
+            r = dict(done[s]["result"])
+            r["to_mean"] = tuple(r["to_mean"]) if r["to_mean"] else None
+            r["to_capped"] = tuple(r["to_capped"]) if r["to_capped"] else None
+            results.append(SeedResult(**r))
+        return rows, results
+
+    def on_result(job, result: dict) -> None:
+        done[job.kwargs["seed"]] = result
+        if csv_path:
+            write_rows(collected()[0], csv_path)
+
+    outcome = run_jobs(jobs, on_result, workers=workers, use_ray=use_ray,
+                       ray_address=ray_address, store=store, echo=progress)
+    kept = f"{len(done)} seeds' rows" + (f" in {csv_path}" if csv_path else "")
+    for line in stop_lines(outcome, jobs, kept):
+        progress(line)
+    rows, results = collected()
+    return rows, results, outcome
 
 
 def target_lines(results: list[SeedResult], target_mean: float, target_capped: float,

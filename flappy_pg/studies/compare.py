@@ -15,74 +15,74 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from flappy_pg.agents.evaluate import evaluate
 from flappy_pg.game.config import GameConfig
-from flappy_pg.runs.harness import out_of_budget
-from flappy_pg.studies.compare_report import AGENTS, AgentRun, write_report
+from flappy_pg.runs.jobs import Job, Outcome, ResultStore, run_jobs, stop_lines
+from flappy_pg.studies.compare_report import (
+    AGENTS,
+    AgentRun,
+    comparison_intro,
+    verdict,
+    write_report,
+)
+from flappy_pg.studies.tracked import cpus_of, tracked_job
+
+KINDS = {"REINFORCE": ("reinforce", ".pt"), "Q-learning": ("qlearning", ".npz")}
 
 
-def make_learner(agent: str, seed: int, game: GameConfig, budget: dict, eval_episodes: int):
-    common = dict(seed=seed, game=game, eval_every_steps=0, eval_episodes=eval_episodes,
-                  target_score=0.0, **budget)
-    if agent == "REINFORCE":
-        from flappy_pg.agents.reinforce.algorithm import Trainer
-        from flappy_pg.agents.reinforce.config import TrainConfig
-        return Trainer(TrainConfig(**common))
-    from flappy_pg.agents.qlearning.algorithm import QLearner
-    from flappy_pg.agents.qlearning.config import QConfig
-    return QLearner(QConfig(**common))
-
-
-def train_and_track(learner, agent: str, seed: int, eval_every_seconds: float,
-                    final_episodes: int, final_seed: int,
-                    echo: Callable[[str], None]) -> AgentRun:
-    """Train under the learner's budget, evaluating each time the training clock passes a
-    multiple of `eval_every_seconds`, and at the end; then the final evaluation."""
-    c, state = learner.config, learner.state
-    run = AgentRun(agent, seed)
-
-    def on_eval() -> None:
-        result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
-                          seed=c.eval_seed, max_score=c.eval_max_score,
-                          obs_type=c.obs_type)
-        state.last_eval = result.mean
-        run.curve.append({"seconds": state.seconds, "env_steps": state.env_steps,
-                          "episodes": state.episodes, "mean": result.mean})
-        echo(f"  {agent} seed {seed}: {state.seconds:6.1f}s {state.env_steps:>12,} steps "
-             f"{state.episodes:>10,} episodes  eval mean {result.mean:8.1f}")
-
-    on_eval()  # the untrained agent
-    while not out_of_budget(c, state):
-        before = state.seconds
-        learner.step()
-        if state.seconds // eval_every_seconds > before // eval_every_seconds:
-            on_eval()
-    if run.curve[-1]["env_steps"] != state.env_steps:
-        on_eval()
-    final = evaluate(learner.eval_actor(), c.game, episodes=final_episodes,
-                     seed=final_seed, max_score=c.eval_max_score, obs_type=c.obs_type)
-    run.final = {**final.summary(), "scores": final.scores}
-    return run
+def comparison_jobs(game: GameConfig, seeds: tuple[int, ...], budget: dict,
+                    eval_every_seconds: float, eval_episodes: int, final_episodes: int,
+                    final_seed: int, save_agents: Path | None) -> list[Job]:
+    """One job per agent and seed, REINFORCE's first: each trains with the agent's default
+    settings under `budget`, on the same game and evaluation games."""
+    jobs = []
+    for agent in AGENTS:
+        kind, suffix = KINDS[agent]
+        for seed in seeds:
+            settings = {"seed": seed, "game": game.to_dict(), "eval_episodes": eval_episodes,
+                        **budget}
+            save = (str(save_agents / f"{agent.lower().replace('-', '')}-seed{seed}{suffix}")
+                    if save_agents is not None else None)
+            jobs.append(Job(f"{agent} seed {seed}", tracked_job,
+                            dict(kind=kind, label=agent, settings=settings,
+                                 eval_every=eval_every_seconds, final_episodes=final_episodes,
+                                 final_seed=final_seed, save_path=save),
+                            cpus=cpus_of(kind, settings)))
+    return jobs
 
 
 def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, steps: int,
                    out: Path, eval_every_seconds: float = 20.0, eval_episodes: int = 32,
                    final_episodes: int = 100, final_seed: int = 3_000_000,
-                   save_agents: Path | None = None,
-                   echo: Callable[[str], None] = print) -> list[AgentRun]:
-    """Train and evaluate both agents on every seed, and write the report; with `save_agents`,
-    each trained agent is also saved there (`reinforce-seed0.pt`, `qlearning-seed0.npz`, ...)."""
+                   save_agents: Path | None = None, workers: int = 1, use_ray: bool = False,
+                   ray_address: str | None = None, resume: bool = False,
+                   echo: Callable[[str], None] = print) -> tuple[list[AgentRun], Outcome]:
+    """Train and evaluate both agents on every seed (as jobs: one after another, `workers` at
+    once, or on Ray), and write the report after each finished job; with `save_agents`, each
+    trained agent is also saved there (`reinforce-seed0.pt`, `qlearning-seed0.npz`, ...).
+    `resume` reuses the finished jobs stored in `out` by an earlier run of the same settings."""
     budget = {"max_seconds": seconds, "max_steps": steps}
-    runs = []
-    for agent in AGENTS:
-        for seed in seeds:
-            echo(f"training {agent}, seed {seed} ...")
-            learner = make_learner(agent, seed, game, budget, eval_episodes)
-            runs.append(train_and_track(learner, agent, seed, eval_every_seconds,
-                                        final_episodes, final_seed, echo))
-            if save_agents is not None:
-                suffix = ".pt" if agent == "REINFORCE" else ".npz"
-                learner.save(save_agents / f"{agent.lower().replace('-', '')}-seed{seed}{suffix}")
-            write_report(runs, out, game, budget, echo=lambda line: None)  # keep what is done
-    write_report(runs, out, game, budget, echo)
-    return runs
+    jobs = comparison_jobs(game, seeds, budget, eval_every_seconds, eval_episodes,
+                           final_episodes, final_seed, save_agents)
+    order = {job.key: i for i, job in enumerate(jobs)}
+    finished: dict[str, AgentRun] = {}
+    store = ResultStore(out / "jobs.json")
+    if resume:
+        store.load()
+
+    def report(quiet: bool) -> list[AgentRun]:
+        runs = [finished[k] for k in sorted(finished, key=order.get)]
+        if runs:
+            write_report(runs, out, "REINFORCE vs Q-learning", comparison_intro(runs, game, budget),
+                         verdict(runs), echo=(lambda line: None) if quiet else echo)
+        return runs
+
+    def on_result(job: Job, result: dict) -> None:
+        finished[job.key] = AgentRun.from_dict(result)
+        report(quiet=True)  # the report so far: nothing finished is lost
+
+    outcome = run_jobs(jobs, on_result, workers=workers, use_ray=use_ray,
+                       ray_address=ray_address, store=store, echo=echo)
+    runs = report(quiet=False)
+    for line in stop_lines(outcome, jobs, f"{len(runs)} finished runs in the report in {out}"):
+        echo(line)
+    return runs, outcome

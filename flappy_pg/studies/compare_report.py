@@ -54,6 +54,25 @@ class AgentRun:
                 return point[key]
         return None
 
+    def to_dict(self) -> dict:
+        """Plain values only (the result of a job, stored as JSON)."""
+        final = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
+                 for k, v in (self.final or {}).items()}
+        return {"agent": self.agent, "seed": self.seed, "curve": self.curve, "final": final}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "AgentRun":
+        final = dict(values["final"])
+        final["scores"] = np.asarray(final["scores"])
+        return cls(values["agent"], values["seed"], list(values["curve"]), final)
+
+
+def groups_of(runs: list[AgentRun]) -> list[str]:
+    """The runs' labels (agents, or a sweep's settings) in the order they first appear, the
+    comparison's agents first."""
+    first = [a for a in AGENTS if any(r.agent == a for r in runs)]
+    return list(dict.fromkeys(first + [r.agent for r in runs]))
+
 
 def _fmt(value, unit: str = "") -> str:
     return f"{value:,.0f}{unit}" if value >= 100 else f"{value:.1f}{unit}"
@@ -62,14 +81,14 @@ def _fmt(value, unit: str = "") -> str:
 def summary_rows(runs: list[AgentRun]) -> dict[str, dict[str, str]]:
     """{agent: {measure: text}} for the agents that have runs, measures in table order."""
     table = {}
-    for agent in AGENTS:
+    for agent in groups_of(runs):
         mine = [r for r in runs if r.agent == agent]
-        if not mine:
-            continue
         scores = np.concatenate([r.final["scores"] for r in mine])
         row = {"seeds": ", ".join(str(r.seed) for r in mine),
                "final mean ± std": f"{np.mean(scores):.1f} ± {np.std(scores):.1f}",
                "per-seed final means": ", ".join(f"{r.final['mean']:.1f}" for r in mine),
+               "over the seeds: mean ± std": (f"{np.mean([r.final['mean'] for r in mine]):.1f} ± "
+                                              f"{np.std([r.final['mean'] for r in mine]):.1f}"),
                "median, max": f"{np.median(scores):.0f}, {scores.max()}",
                "final games at the cap": capped_text(scores, mine[0].final["max_score"]),
                "env steps per second": f"{sum(r.env_steps for r in mine) / sum(r.seconds for r in mine):,.0f}"}
@@ -109,10 +128,10 @@ def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 4.8), dpi=110)
-    for agent, colour in zip(AGENTS, ("tab:blue", "tab:orange")):
+    colours = plt.get_cmap("tab10").colors
+    for index, agent in enumerate(groups_of(runs)):
+        colour = colours[index % len(colours)]
         mine = [r for r in runs if r.agent == agent]
-        if not mine:
-            continue
         x, scores = held_curves(mine, key)
         keep = x > 0
         x, scores = x[keep], scores[:, keep]
@@ -190,10 +209,20 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
     return buffer.getvalue()
 
 
-def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict,
+def comparison_intro(runs: list[AgentRun], game: GameConfig, budget: dict) -> str:
+    budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v) or "none"
+    game_text = "the default (the original's geometry)" if game == GameConfig() else game.to_dict()
+    return (f"Game: {game_text}. Budget per agent and seed: {budget_text}. Final evaluation: "
+            f"{len(runs[0].final['scores'])} greedy games per seed on unseen seeds, the same "
+            f"games for both agents, capped at {runs[0].final['max_score']} pipes. The curves "
+            f"are evaluations during training, on other unseen seeds.")
+
+
+def write_report(runs: list[AgentRun], out: Path, title: str, intro: str, said: str,
                  echo: Callable[[str], None] = print) -> None:
-    """Every file of the report, each written atomically (a report cut short keeps the last
-    whole one)."""
+    """Every file of a report on `runs` (grouped by their label), each written atomically, so a
+    report cut short keeps the last whole one: curves.csv, finals.csv, the plots, summary.md
+    and summary.html (`intro`, the verdict `said`, the table, the captioned plots)."""
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "curves.csv", _csv_text(
         ["agent", "seed", "seconds", "env_steps", "episodes", "eval_mean"],
@@ -208,18 +237,11 @@ def write_report(runs: list[AgentRun], out: Path, game: GameConfig, budget: dict
     for key, label, name in AXES:
         plot_curves(runs, key, label, out / name)
     table = summary_rows(runs)
-    budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v) or "none"
-    game_text = "the default (the original's geometry)" if game == GameConfig() else game.to_dict()
-    intro = (f"Game: {game_text}. Budget per agent and seed: {budget_text}. Final evaluation: "
-             f"{len(runs[0].final['scores'])} greedy games per seed on unseen seeds, the same "
-             f"games for both agents, capped at {runs[0].final['max_score']} pipes. The curves "
-             f"are evaluations during training, on other unseen seeds.")
-    said = verdict(runs)
     figures_md = "".join(f"![score against {label}]({name})\n\n*{caption(label)}*\n\n"
                          for _, label, name in AXES)
-    atomic_write_text(out / "summary.md", f"# REINFORCE vs Q-learning\n\n{intro}\n\n{said}\n\n"
-                                     f"{markdown_table(table)}\n\n{figures_md}")
-    atomic_write_text(out / "summary.html", html_report(intro, said, table))
+    atomic_write_text(out / "summary.md", f"# {title}\n\n{intro}\n\n{said}\n\n"
+                                          f"{markdown_table(table)}\n\n{figures_md}")
+    atomic_write_text(out / "summary.html", html_report(title, intro, said, table))
     echo(markdown_table(table))
     if said:
         echo(said.replace("**", ""))
@@ -234,10 +256,10 @@ STYLE = ("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;
          ".verdict{background:#f6f8fa;border-left:4px solid #4a7;padding:.6em 1em}")
 
 
-def html_report(intro: str, said: str, table: dict[str, dict[str, str]]) -> str:
+def html_report(title: str, intro: str, said: str, table: dict[str, dict[str, str]]) -> str:
     e = html.escape
     agents = list(table)
-    head = "<tr><th>measure</th>" + "".join(f"<th>{e(a)}</th>" for a in agents) + "</tr>"
+    head = "<tr><th></th>" + "".join(f"<th>{e(a)}</th>" for a in agents) + "</tr>"
     body = "".join("<tr><td>" + e(m) + "</td>" + "".join(f"<td>{e(table[a][m])}</td>"
                                                          for a in agents) + "</tr>"
                    for m in table[agents[0]])
@@ -247,6 +269,6 @@ def html_report(intro: str, said: str, table: dict[str, dict[str, str]]) -> str:
     verdict_html = f"<p class='verdict'>{e(said.replace('**', ''))}</p>" if said else ""
     return ("<!doctype html><html lang='en'><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>REINFORCE vs Q-learning</title><style>{STYLE}</style>"
-            f"<h1>REINFORCE vs Q-learning</h1><p>{e(intro)}</p>{verdict_html}"
+            f"<title>{e(title)}</title><style>{STYLE}</style>"
+            f"<h1>{e(title)}</h1><p>{e(intro)}</p>{verdict_html}"
             f"<table>{head}{body}</table>{figures}</html>\n")
