@@ -1,5 +1,5 @@
 """`python -m flappy_pg` runs the `flappy-pg` command line."""
 
-from flappy_pg.cli import main
+from flappy_pg.cli import run
 
-main(prog_name="flappy-pg")
+run()

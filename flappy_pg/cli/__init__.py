@@ -5,6 +5,7 @@ imported only inside the commands that need them, so `flappy-pg --help` stays fa
 from __future__ import annotations
 
 import os
+import signal
 
 import click
 
@@ -29,3 +30,13 @@ def main():
 
 for command in (bench, play, train, eval_command, watch, qlearn, compare, sweep, gradlab):
     main.add_command(command)
+
+
+def run() -> None:
+    """The `flappy-pg` program: the command line, then an exit that a late Ctrl-C (a second
+    press while a command stops) cannot interrupt: during the interpreter's shutdown it would
+    print a library's traceback instead of the command's last line."""
+    try:
+        main(prog_name="flappy-pg")
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -54,6 +54,9 @@ class OneLineErrors(click.Group):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
+        except KeyboardInterrupt:  # a Ctrl-C that no command caught (before or between runs)
+            click.echo("Aborted!", err=True)
+            sys.exit(130)
         except click.UsageError as error:
             click.echo(f"Error: {error.format_message()}", err=True)
             sys.exit(error.exit_code)

@@ -470,3 +470,81 @@ def test_kill_9_loses_at_most_the_unsaved_updates_and_resume_leaves_no_duplicate
     numbers = [int(r["update"]) for r in rows(tmp_path / "runs" / "killed" / "updates.csv")]
     assert numbers == list(range(1, len(numbers) + 1))
     assert not list(latest.parent.glob(".*tmp*"))
+
+
+# -- long commands of many jobs: an interrupt keeps every finished result -----------------------
+def start_until(args, tmp_path, marker: str):
+    """Start `flappy-pg ARGS` and return once its output shows `marker` (and what it printed)."""
+    process = subprocess.Popen([sys.executable, "-m", "flappy_pg", *args], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    seen = []
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return process, seen
+    process.kill()
+    raise AssertionError("never saw " + marker + ":\n" + "".join(seen))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_compare_interrupted_keeps_the_finished_runs_in_its_report(signum, tmp_path):
+    out = tmp_path / "report"
+    process, seen = start_until(["compare", "--seconds", "1.5", "--seeds", "0,1,2",
+                                 "--eval-every-seconds", "0.5", "--eval-episodes", "2",
+                                 "--final-episodes", "3", "--out", str(out)],
+                                tmp_path, "jobs: 1 done")
+    process.send_signal(signum)
+    output, _ = process.communicate(timeout=120)
+    output = "".join(seen) + output
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+    assert f"{name}: stopping after the running jobs" in output
+    assert f"stopped ({name}) with" in output and "--resume" in output
+    with open(out / "finals.csv") as f:
+        kept = [(r["agent"], r["seed"]) for r in csv.DictReader(f)]
+    assert ("REINFORCE", "0") in kept and len(kept) < 6
+    stored = json.loads((out / "jobs.json").read_text())
+    assert sorted(stored) == sorted(f"{a} seed {s}" for a, s in kept)
+    resumed = subprocess.run([sys.executable, "-m", "flappy_pg", "compare", "--seconds", "1.5",
+                              "--seeds", "0,1,2", "--eval-every-seconds", "0.5",
+                              "--eval-episodes", "2", "--final-episodes", "3", "--out", str(out),
+                              "--resume"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"reusing {len(kept)} finished job(s)" in resumed.stdout
+    with open(out / "finals.csv") as f:
+        assert len(list(csv.DictReader(f))) == 6
+
+
+def test_bench_train_interrupted_keeps_the_finished_seeds_rows(tmp_path):
+    rows_csv = tmp_path / "rows.csv"
+    process, seen = start_until(["bench", "train", "--seeds", "0,1,2", "--marks", "1",
+                                 "--check-every", "0", "--episodes", "2", "--max-score", "1",
+                                 "--csv", str(rows_csv)], tmp_path, "jobs: 1 done")
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    output = "".join(seen) + output
+    assert process.returncode == 0, output
+    assert "Traceback" not in output and "stopped (Ctrl-C) with" in output
+    assert "seeds' rows in" in output
+    with open(rows_csv) as f:
+        seeds = [r["seed"] for r in csv.DictReader(f)]
+    assert seeds[0] == "0" and len(seeds) < 3
+
+
+def test_two_quick_ctrl_c_never_print_a_traceback(tmp_path):
+    for attempt in range(3):
+        process, seen = start_until(["qlearn", "train", "--seconds", "60", "--out",
+                                     str(tmp_path / "ck"), "--runs", str(tmp_path / "runs"),
+                                     "--name", f"q{attempt}"], tmp_path, "steps/s")
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        assert "Traceback" not in "".join(seen) + output, output

@@ -1,0 +1,54 @@
+"""The run harness: when a run stops for its target score, and what it says."""
+
+import numpy as np
+
+from flappy_pg.agents.evaluate import EvalResult
+from flappy_pg.agents.qlearning.algorithm import QLearner
+from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.runs import harness
+
+
+def scripted_evaluations(monkeypatch, confirmations: list[float]):
+    """Every 4-game evaluation reaches the cap; the 100-game checks score `confirmations` in
+    turn (each a share of the games at the cap, the rest at 1). Returns the calls' seeds."""
+    calls = []
+
+    def fake_evaluate(act, config, episodes, seed, max_score, obs_type):
+        calls.append((episodes, seed))
+        share = 1.0 if episodes != 100 else confirmations.pop(0)
+        capped = round(share * episodes)
+        scores = np.array([max_score] * capped + [1] * (episodes - capped))
+        return EvalResult(scores, scores * 10, max_score)
+
+    monkeypatch.setattr(harness, "evaluate", fake_evaluate)
+    return calls
+
+
+def test_a_target_reached_on_few_games_must_hold_on_100_fresh_ones(tmp_path, monkeypatch):
+    calls = scripted_evaluations(monkeypatch, [0.99, 1.0])
+    learner = QLearner(QConfig(games=4, eval_episodes=4, eval_every_steps=200, target_score=1000,
+                               max_steps=10**6, eval_max_score=1000))
+    lines = []
+    summary = harness.run_training(learner, tmp_path / "ck", tmp_path / "runs", ".npz",
+                                   echo=lines.append)
+    checks = [line for line in lines if line.startswith("target check")]
+    assert len(checks) == 2
+    assert "99 of 100" in checks[0] and checks[0].endswith("not yet, training on")
+    assert checks[1].endswith("confirmed")
+    assert summary["reason"] == "reached the target score (evaluation mean 1000.0 on 100 unseen games)"
+    stop = next(line for line in lines if line.startswith("stopped:"))
+    assert "on 100 unseen games" in stop
+    # the checks play fresh games: the seeds right after the evaluation's own
+    evaluations = [seed for episodes, seed in calls if episodes == 4]
+    assert {seed for episodes, seed in calls if episodes == 100} == {evaluations[0] + 4}
+    assert len(calls) == 4  # two evaluations, two checks; no final evaluation of the same state
+
+
+def test_an_evaluation_on_100_games_or_more_needs_no_check(tmp_path, monkeypatch):
+    calls = scripted_evaluations(monkeypatch, [])
+    learner = QLearner(QConfig(games=4, eval_episodes=128, eval_every_steps=200, target_score=1000,
+                               max_steps=10**6))
+    summary = harness.run_training(learner, tmp_path / "ck", tmp_path / "runs", ".npz",
+                                   echo=lambda line: None)
+    assert summary["reason"] == "reached the target score (evaluation mean 1000.0 on 128 unseen games)"
+    assert calls == [(128, learner.config.eval_seed)]
