@@ -99,3 +99,21 @@ def _load_table(path: Path) -> SavedAgent:
     return SavedAgent(QLEARNING, path, "Q-learning", config.game, "features",
                       actor=lambda greedy, rng: table_actor(q, binning),
                       window_agent=window_agent)
+
+
+#: The names a race takes for the shipped agents.
+SHIPPED_NAMES = {"reinforce": REINFORCE, "qlearn": QLEARNING, "qlearning": QLEARNING}
+
+
+def load_named(spec: str) -> SavedAgent:
+    """A shipped agent by name (`reinforce`, `qlearn`) or a saved file of either kind."""
+    if spec in SHIPPED_NAMES:
+        return load_agent(None, SHIPPED_NAMES[spec])
+    path = Path(spec)
+    if not path.is_file():
+        raise CheckpointError(f"no agent {spec!r}: give reinforce, qlearn, or the path of a "
+                              f"checkpoint (.pt) or Q-table (.npz)")
+    kind = kind_of(path)
+    if kind is None:
+        raise CheckpointError(f"{path} is neither a flappy-pg checkpoint nor a Q-table")
+    return load_agent(path, kind)

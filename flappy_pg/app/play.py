@@ -35,14 +35,19 @@ def best_scores_file() -> Path:
     return user_data_dir() / "best_scores.json"
 
 
-def load_best(config: GameConfig) -> int:
+def best_key(config: GameConfig, against: str | None = None) -> str:
+    """The best-score entry of a game config, alone or against one agent (its own record)."""
+    return config_name(config) if against is None else f"{config_name(config)} against {against}"
+
+
+def load_best(config: GameConfig, against: str | None = None) -> int:
     try:
-        return int(json.loads(best_scores_file().read_text()).get(config_name(config), 0))
-    except (OSError, ValueError, AttributeError):
+        return int(json.loads(best_scores_file().read_text()).get(best_key(config, against), 0))
+    except (OSError, ValueError, AttributeError, TypeError):
         return 0
 
 
-def save_best(config: GameConfig, best: int) -> None:
+def save_best(config: GameConfig, best: int, against: str | None = None) -> None:
     path = best_scores_file()
     try:
         scores = json.loads(path.read_text())
@@ -50,7 +55,7 @@ def save_best(config: GameConfig, best: int) -> None:
             scores = {}
     except (OSError, ValueError):
         scores = {}
-    scores[config_name(config)] = best
+    scores[best_key(config, against)] = best
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(scores, indent=1))
@@ -161,8 +166,11 @@ def handle_event(session: PlaySession, event, pygame) -> bool:
 
 
 def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
-             record: str | None = None, max_frames: int | None = None, echo=print) -> int:
-    """The window loop; returns the best score. `max_frames` stops it (for scripted runs)."""
+             record: str | None = None, max_frames: int | None = None, echo=print,
+             against=None, against_id: str | None = None) -> int:
+    """The window loop; returns the best score. `max_frames` stops it (for scripted runs).
+    `against` (an `app.race.Racer`) races its ghost on the same pipes; the best score against
+    it is kept apart, under `against_id`."""
     from flappy_pg.render.recording import Recorder
     from flappy_pg.render.renderer import Renderer
 
@@ -170,7 +178,11 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
     renderer = Renderer(config, window=True, title="flappy-pg")
     max_frames = renderer.frame_limit(record, max_frames, echo)
     pygame = renderer.pg
-    session = PlaySession(config, seed=seed, best=load_best(config))
+    if against is None:
+        session = PlaySession(config, seed=seed, best=load_best(config))
+    else:
+        from flappy_pg.app.race import GhostSession
+        session = GhostSession(config, against, seed=seed, best=load_best(config, against_id))
     sounds = Sounds(muted, echo)
     frames = 0
     try:
@@ -182,7 +194,7 @@ def run_play(config: GameConfig, seed: int | None = None, muted: bool = False,
             session.update()
             sounds.play(session.sounds)
             if session.best > best_before:
-                save_best(config, session.best)
+                save_best(config, session.best, against_id if against is not None else None)
             session.draw(renderer)
             renderer.show(recorder)
             frames += 1

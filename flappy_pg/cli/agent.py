@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 
+from flappy_pg.agents.saved import SHIPPED_NAMES
 from flappy_pg.cli.options import (
+    UserError,
     eval_options,
     evaluate_saved,
     friendly_errors,
+    race_saved,
     watch_options,
     watch_saved,
 )
@@ -25,11 +28,27 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
 
 
 @click.command()
-@click.argument("checkpoint", type=click.Path(dir_okay=False), required=False)
+@click.argument("agents", nargs=-1, metavar="[AGENT ...]")
 @watch_options
 @click.option("--greedy/--sample", default=True, show_default=True,
               help="Take the most likely action, or sample from the policy.")
+@click.option("--max-score", type=click.IntRange(1, 10**7), default=None,
+              help="With several agents: a round also ends when every bird still flying has "
+                   "this many pipes.")
 @friendly_errors
-def watch(checkpoint, greedy, **view):
-    """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy)."""
-    watch_saved(checkpoint, "reinforce", greedy=greedy, **view)
+def watch(agents, greedy, max_score, **view):
+    """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy).
+
+    With several AGENTs they race on the same pipes in one window, round after round: each
+    AGENT is `reinforce` or `qlearn` (the shipped agents), or a checkpoint or Q-table file. One
+    AGENT, a checkpoint, is watched alone as before."""
+    if len(agents) <= 1:
+        if max_score is not None:
+            raise UserError("--max-score ends the rounds of a race: give two or more agents")
+        spec = agents[0] if agents else None
+        if spec in SHIPPED_NAMES:
+            watch_saved(None, SHIPPED_NAMES[spec], greedy=greedy, **view)
+        else:
+            watch_saved(spec, "reinforce", greedy=greedy, **view)
+        return
+    race_saved(agents, greedy, max_score, **view)

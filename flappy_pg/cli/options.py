@@ -303,6 +303,39 @@ def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, rec
         click.echo(f"{len(scores)} episodes, scores: {scores}")
 
 
+def racers_of(specs: tuple[str, ...], greedy: bool, seed: int | None):
+    """The saved agents `specs` (names or files) as racers on one game, labelled apart."""
+    from flappy_pg.agents.saved import load_named
+    from flappy_pg.app.race import Racer
+    agents = [load_named(spec) for spec in specs]
+    others = [a.path.name for a in agents if a.game != agents[0].game]
+    if others:
+        click.echo(f"the race is on {agents[0].path.name}'s game; {', '.join(others)} trained on "
+                   f"another one and plays it there", err=True)
+    from flappy_pg.agents.saved import SHIPPED_NAMES
+    kinds = [a.label for a in agents]
+    labels = [a.label if kinds.count(a.label) == 1 or spec in SHIPPED_NAMES else a.path.stem
+              for spec, a in zip(specs, agents)]
+    labels = [f"{label} #{labels[:i].count(label) + 1}" if labels.count(label) > 1 else label
+              for i, label in enumerate(labels)]
+    racers = [Racer(label, agent.window_agent(greedy, seed), agent.obs_type)
+              for label, agent in zip(labels, agents)]
+    return racers, agents[0].game
+
+
+def race_saved(specs: tuple[str, ...], greedy: bool, max_score: int | None, speed: float,
+               seed: int | None, record: str | None, frames: int | None = None,
+               force: bool = False) -> None:
+    """Race saved agents in a window; print each finished round's scores."""
+    from flappy_pg.app.race import run_race
+    writable_file(record, replace=force)
+    racers, game = racers_of(specs, greedy, seed)
+    rounds = run_race(racers, game, seed=seed, speed=speed, record=record, max_frames=frames,
+                      max_score=max_score, echo=click.echo)
+    for number, scores in enumerate(rounds, 1):
+        click.echo(f"round {number}: " + ", ".join(f"{r.label} {s}" for r, s in zip(racers, scores)))
+
+
 job_options = bundle(
     click.option("--jobs", "workers", type=click.IntRange(1, 1024), default=1, show_default=True,
                  help="Jobs run at once on this machine (a process pool). Each job reserves its "

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from flappy_pg.cli.options import SEED, friendly_errors, game_options, writable_file
+from flappy_pg.cli.options import (
+    SEED,
+    UserError,
+    friendly_errors,
+    game_options,
+    racers_of,
+    writable_file,
+)
+from flappy_pg.game.config import GameConfig
 
 
 @click.command()
@@ -18,12 +28,23 @@ from flappy_pg.cli.options import SEED, friendly_errors, game_options, writable_
               help="Stop after this many frames (30 a second); a recording without a display "
                    "keeps 300 unless this is set.")
 @click.option("--force", is_flag=True, help="Let --record replace an existing file.")
+@click.option("--against", default=None, metavar="AGENT",
+              help="Race an agent's ghost on the same pipes: reinforce or qlearn (the shipped "
+                   "agents), or a checkpoint or Q-table file. It plays on the agent's game.")
 @friendly_errors
-def play(game_config, mute, record, seed, frames, force):
+def play(game_config, mute, record, seed, frames, force, against):
     """Play Flappy Bird yourself: Space, Up or left click to flap, R or Space to play again after
-    a crash, Esc to quit. Best scores are kept between runs."""
+    a crash, Esc to quit. Best scores are kept between runs (against each agent apart)."""
     from flappy_pg.app.play import run_play
     writable_file(record, replace=force)
+    ghost, against_id = None, None
+    if against is not None:
+        (ghost,), agent_game = racers_of((against,), True, seed)
+        if game_config not in (GameConfig(), agent_game):
+            raise UserError("--against plays on the agent's own game: leave out the game options")
+        game_config = agent_game
+        against_id = against if against in ("reinforce", "qlearn", "qlearning") else \
+            str(Path(against).resolve())
     best = run_play(game_config, seed=seed, muted=mute, record=record, max_frames=frames,
-                    echo=click.echo)
+                    echo=click.echo, against=ghost, against_id=against_id)
     click.echo(f"best score: {best}")

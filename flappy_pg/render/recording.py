@@ -1,5 +1,6 @@
-"""Recording what is shown, for `play --record` and `watch --record`: an animated GIF (Pillow)
-or an MP4 video (imageio with imageio-ffmpeg, the optional `video` extra).
+"""Recording what is shown, for `play --record` and `watch --record`: an animated GIF (Pillow),
+an MP4 video (imageio with imageio-ffmpeg, the optional `video` extra), or a PNG of the last
+frame shown (a screenshot, e.g. after `--frames N`).
 
 Both keep the full frame size and the game's 30 fps timing. GIF delays are counted in
 hundredths of a second, so 30 fps is written as delays of 30, 30 and 40 ms in turn (100 ms per
@@ -15,7 +16,7 @@ import numpy as np
 
 from flappy_pg.errors import ConfigError
 
-FORMATS = (".gif", ".mp4")
+FORMATS = (".gif", ".mp4", ".png")
 
 
 def gif_durations(frames: int, fps: int) -> list[int]:
@@ -35,7 +36,8 @@ class Recorder:
             raise ConfigError(f"recording {self.path.name!r} has no name before its extension: "
                               f"give one, e.g. out{self.path.name.lower()}")
         if suffix not in FORMATS:
-            raise ConfigError(f"recording must go to a .gif or .mp4 file, got {self.path.name!r}")
+            raise ConfigError(f"recording must go to a .gif, .mp4 or .png file, got "
+                              f"{self.path.name!r}")
         if not self.path.parent.exists():
             raise FileNotFoundError(f"folder {self.path.parent} does not exist")
         self.fps = fps
@@ -57,6 +59,9 @@ class Recorder:
 
     def add(self, frame: np.ndarray) -> None:
         self.count += 1
+        if self.path.suffix.lower() == ".png":  # a screenshot: only the last frame is kept
+            self.frames = [frame]
+            return
         if self._video is not None:
             self._video.append_data(frame)
             return
@@ -73,6 +78,9 @@ class Recorder:
                 return None
         elif not self.frames:
             return None
+        elif self.path.suffix.lower() == ".png":
+            from PIL import Image
+            Image.fromarray(self.frames[-1]).save(self._temporary, format="PNG")
         else:
             self.frames[0].save(self._temporary, format="GIF", save_all=True,
                                 append_images=self.frames[1:],
@@ -85,6 +93,8 @@ class Recorder:
         path = self.save()
         if path is None:
             echo("nothing was recorded")
+        elif path.suffix.lower() == ".png":
+            echo(f"saved the last of {self.count} frames to {path}")
         else:
             echo(f"recorded {self.count} frames ({self.count / self.fps:.1f} s at {self.fps} fps) "
                  f"to {path}")

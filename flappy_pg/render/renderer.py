@@ -55,6 +55,8 @@ class Renderer:
         assert self.surface.get_pitch() == 3 * self.size[0], "screen width must be a multiple of 4"
         self.sprites = self._load(assets_dir())
         self.font = pygame.font.Font(None, 22)
+        self.small_font = pygame.font.Font(None, 18)
+        self._ghosts: dict = {}
 
     def _opaque(self, image):
         """A copy of an opaque image in the canvas' pixel format (fast to blit)."""
@@ -105,6 +107,49 @@ class Renderer:
         centre = (c.bird_x + c.bird_width / 2, y + c.bird_height / 2)
         self.surface.blit(sprite, sprite.get_rect(center=centre))
 
+    def draw_ghost(self, y: float, vel: float, t: int, tint: tuple[int, int, int],
+                   alpha: int = 140, label: str = "", x: float | None = None,
+                   label_row: int = 0) -> None:
+        """A bird drawn translucent in `tint`, with a small label above it (a race's other
+        birds; `x` the left edge, the bird's own column by default; labels of different
+        `label_row`s stack, so birds flying close together stay readable)."""
+        c = self.config
+        angle = int(round(tilt(vel) / TILT_STEP)) * TILT_STEP
+        wing = WING_CYCLE[(t // 3) % 4]
+        key = (tint, alpha, wing, angle)
+        sprite = self._ghosts.get(key)
+        if sprite is None:
+            sprite = self.sprites["birds"][(wing, angle)].copy()
+            sprite.fill((*tint, 255), special_flags=self.pg.BLEND_RGBA_MULT)
+            sprite.set_alpha(alpha)
+            self._ghosts[key] = sprite
+        left = c.bird_x if x is None else x
+        centre = (left + c.bird_width / 2, y + c.bird_height / 2)
+        self.surface.blit(sprite, sprite.get_rect(center=centre))
+        if label:
+            self.draw_tag(label, centre[0], y - 16 - 12 * label_row, tint)
+
+    def draw_tag(self, text: str, centre_x: float, y: float, colour) -> None:
+        """A short text centred at `centre_x`, with a dark outline so it reads on sky and pipe."""
+        small = self.small_font
+        shadow, face = small.render(text, True, (0, 0, 0)), small.render(text, True, colour)
+        x = int(centre_x - face.get_width() / 2)
+        x = max(2, min(x, self.config.screen_width - face.get_width() - 2))  # kept on screen
+        for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+            self.surface.blit(shadow, (x + dx, int(y) + dy))
+        self.surface.blit(face, (x, int(y)))
+
+    def draw_crash_marker(self, x: float, y: float, colour, text: str) -> None:
+        """An X where a bird fell (`x`, `y`: its box's top left), with its final score."""
+        c = self.config
+        cx, cy = x + c.bird_width / 2, y + c.bird_height / 2
+        for sx, sy in ((-1, -1), (1, -1)):
+            self.pg.draw.line(self.surface, (0, 0, 0), (cx - 7 * sx, cy - 7 * sy),
+                              (cx + 7 * sx, cy + 7 * sy), 5)
+            self.pg.draw.line(self.surface, colour, (cx - 7 * sx, cy - 7 * sy),
+                              (cx + 7 * sx, cy + 7 * sy), 3)
+        self.draw_tag(text, cx, cy - 24, colour)
+
     def draw_score(self, score: int, y: int = 40) -> None:
         digits = [self.sprites["digits"][int(d)] for d in str(score)]
         x = (self.config.screen_width - sum(d.get_width() for d in digits)) // 2
@@ -130,12 +175,13 @@ class Renderer:
             self.surface.blit(text, ((self.config.screen_width - text.get_width()) // 2, ty))
             ty += text.get_height() + 6
 
-    def draw_overlay(self, lines: list[str]) -> None:
-        """Small text in the top-left corner (the agent's overlay in `watch`)."""
-        y = 6
-        for line in lines:
+    def draw_overlay(self, lines: list[str], colours: list | None = None, y: int = 6) -> None:
+        """Small text at the left, from `y` down (the agent's overlay in `watch` at the top, a
+        race's scoreboard on the ground), each line white or in its colour."""
+        for i, line in enumerate(lines):
+            colour = colours[i] if colours and i < len(colours) else (255, 255, 255)
             shadow = self.font.render(line, True, (0, 0, 0))
-            text = self.font.render(line, True, (255, 255, 255))
+            text = self.font.render(line, True, colour)
             self.surface.blit(shadow, (7, y + 1))
             self.surface.blit(text, (6, y))
             y += text.get_height() + 2
