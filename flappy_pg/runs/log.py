@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from pathlib import Path
 
 UPDATE_COLUMNS = ["update", "env_steps", "episodes", "seconds", "batch_steps", "score_mean",
@@ -56,20 +57,40 @@ class RunLog:
             writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             if fresh:
                 writer.writeheader()
+                f.flush()  # a disk with no room fails here, before any training, in one line
             self._files.append(f)
             self._writers[name] = writer
+        self.writer_error: OSError | None = None
+        self._previous_hook = None
         try:
             from torch.utils.tensorboard import SummaryWriter
             self.tensorboard = SummaryWriter(str(self.folder / "tensorboard"))
         except ImportError:  # the optional extra is not installed
             self.tensorboard = None
+        if self.tensorboard:
+            # TensorBoard writes from its own thread: an OSError there (a full disk) would print
+            # a traceback in the middle of the progress lines. Keep it, and raise it here instead.
+            self._previous_hook = threading.excepthook
+            threading.excepthook = self._thread_failed
         if self.tensorboard and resume_after is None:
             rows = "\n".join(f"|{key}|{value}|" for key, value in config.items())
             self.tensorboard.add_text("hyperparameters", f"|param|value|\n|-|-|\n{rows}")
 
+    def _thread_failed(self, args) -> None:
+        if issubclass(args.exc_type, OSError) and args.thread is not threading.main_thread():
+            self.writer_error = args.exc_value
+            return
+        self._previous_hook(args)
+
+    def _raise_writer_error(self) -> None:
+        if self.writer_error is not None:
+            error, self.writer_error = self.writer_error, None
+            raise error
+
     def update(self, stats: dict) -> None:
         """One update's CSV row; its finished episodes (`episode_returns`, `episode_lengths`)
         and figures to TensorBoard, at the update's env-step count."""
+        self._raise_writer_error()
         self._writers["updates"].writerow(stats)
         self._files[0].flush()
         if self.tensorboard:
@@ -90,6 +111,13 @@ class RunLog:
 
     def close(self) -> None:
         for f in self._files:
-            f.close()
+            try:
+                f.close()
+            except OSError:  # the disk filled up: what was flushed before is kept
+                pass
         if self.tensorboard:
-            self.tensorboard.close()
+            try:
+                self.tensorboard.close()
+            except OSError:
+                pass
+            threading.excepthook = self._previous_hook

@@ -52,3 +52,29 @@ def test_an_evaluation_on_100_games_or_more_needs_no_check(tmp_path, monkeypatch
                                    echo=lambda line: None)
     assert summary["reason"] == "reached the target score (evaluation mean 1000.0 on 128 unseen games)"
     assert calls == [(128, learner.config.eval_seed)]
+
+
+def test_a_tensorboard_writer_failing_in_its_thread_is_raised_in_the_run_not_printed(
+        tmp_path, capsys):
+    import errno
+    import threading
+
+    import pytest
+
+    from flappy_pg.runs.log import RunLog
+    pytest.importorskip("tensorboard")
+    log = RunLog(tmp_path / "run", {"seed": 0})
+    assert log.tensorboard is not None
+
+    def full_disk():
+        raise OSError(errno.ENOSPC, "No space left on device")
+    writer = threading.Thread(target=full_disk)
+    writer.start()
+    writer.join()
+    assert capsys.readouterr().err == ""  # no traceback from the writer's thread
+    with pytest.raises(OSError) as raised:
+        log.update({"update": 1, "env_steps": 10})
+    assert raised.value.errno == errno.ENOSPC
+    log.close()
+    assert threading.excepthook != log._thread_failed  # the hook is given back
+    assert (tmp_path / "run" / "updates.csv").read_text().startswith("update,env_steps")
