@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from flappy_pg.agents.reinforce.config import PIXEL_DEFAULTS, TrainConfig
+from flappy_pg.agents.reinforce.config import PIXEL_DEFAULTS, PIXEL_NETS, TrainConfig
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
 from flappy_pg.cli.options import (
     SEED,
@@ -38,7 +38,11 @@ SETTINGS = bundle(
     click.option("--obs", type=click.Choice(["features", "pixels"]), default=DEFAULTS.obs,
                  show_default=True,
                  help="What the policy sees: the 8 features (an MLP), or pixels: the 64 x 36 frame "
-                      f"a step ago and now (a CNN; then {PIXEL_HELP} unless given)."),
+                      f"a step ago and now (then {PIXEL_HELP} unless given)."),
+    click.option("--pixel-net", type=click.Choice(PIXEL_NETS), default=DEFAULTS.pixel_net,
+                 help="With --obs pixels, the policy: mlp (the bird's and the next pipe's columns "
+                      "of the frame pair through an MLP; the pixel default) or cnn (two "
+                      "convolutions over the whole pair)."),
     click.option("--games", type=click.IntRange(1, 65_536), default=DEFAULTS.games, show_default=True,
                  help="Games played in parallel; each plays one complete episode per round."),
     click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=DEFAULTS.batch_steps,

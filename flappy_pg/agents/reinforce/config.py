@@ -27,7 +27,8 @@ MAX_WIDTH, MAX_LAYERS = 4096, 8
 #: What `--obs pixels` changes unless given (a batch of frames is 600 times the features), as
 #: measured in experiments/pixels.
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "entropy_coef": 0.0}
+                  "baseline": "mean", "pixel_net": "mlp"}
+PIXEL_NETS = ("cnn", "mlp")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class TrainConfig(RunSettings):
     # Share of training pipes put at the top or bottom of the gap range (flappy_pg.curriculum):
     # more big drops to learn from. Evaluations always play the real game.
     extreme_gap_share: float = 0.2
+    # With pixels: "mlp" reads the frame pair's columns `pixel_columns` (the bird's and the next
+    # pipe's, screen x 32-191) through an MLP; "cnn" (what pixel checkpoints saved before it
+    # existed hold) two convolutions over the whole pair (experiments/pixels).
+    pixel_net: str = "cnn"
+    pixel_columns: tuple[int, int] = (4, 24)
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -116,6 +122,9 @@ class TrainConfig(RunSettings):
             (self.device == "cpu", "device must be 'cpu'"),
             (1 <= len(self.hidden) <= MAX_LAYERS and all(1 <= h <= MAX_WIDTH for h in self.hidden),
              f"hidden: 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units"),
+            (self.pixel_net in PIXEL_NETS, f"pixel_net must be one of {PIXEL_NETS}"),
+            (len(self.pixel_columns) == 2 and 0 <= self.pixel_columns[0] < self.pixel_columns[1],
+             "pixel_columns must be two column indices (first, last + 1), first < last + 1"),
         ]
         require(checks)
         self.check_common()
