@@ -2,7 +2,8 @@
 the episode and what the agent thinks (a policy's flap probability, a table's two Q-values);
 episodes restart until the window is closed.
 
-Right / Left (or + / -) make it faster or slower, Space pauses, Esc or closing the window quits.
+Right / Left (or + / -) make it faster or slower, Space pauses, F shows what a pixel policy is
+fed (its 64 x 36 frame, scaled up in a corner), Esc or closing the window quits.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ Agent = Callable[[np.ndarray], tuple[int, str]]
 
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
               speed: float = 1, record: str | None = None, max_frames: int | None = None,
-              source: str = "", echo=print, obs_type: str = "features") -> list[int]:
+              source: str = "", echo=print, obs_type: str = "features",
+              show_input: bool = False) -> list[int]:
     """Show the agent (`label`, loaded from `source`) playing, seeing observations of
     `obs_type`; returns the finished episodes' scores."""
     from flappy_pg.render.recording import Recorder
@@ -50,6 +52,8 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
                     speed_index = max(speed_index - 1, 0)
                 elif event.type == pg.KEYDOWN and event.key == pg.K_SPACE:
                     paused = not paused
+                elif event.type == pg.KEYDOWN and event.key == pg.K_f:
+                    show_input = not show_input
             speed = SPEEDS[speed_index]
             renderer.fps = 30 * min(speed, 1)  # below 1x: fewer frames; above: steps per frame
             if not paused:
@@ -71,6 +75,9 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
             renderer.draw_score(game.score, y=470)
             if pause_left:
                 renderer.draw_centred("game_over", 150)
+            if show_input and obs_type != "features":
+                renderer.draw_observation(np.asarray(observation)[-1] if observation.ndim == 3
+                                          else np.asarray(observation), label="what it sees")
             best = f"  best {max(scores)}" if scores else ""
             renderer.draw_overlay([f"{label}", f"episode {episode}{best}",
                                    thought,

@@ -35,8 +35,10 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
 @click.option("--max-score", type=click.IntRange(1, 10**7), default=None,
               help="With several agents: a round also ends when every bird still flying has "
                    "this many pipes.")
+@click.option("--show-input", is_flag=True,
+              help="Start with a pixel policy's input shown (the F key toggles it).")
 @friendly_errors
-def watch(agents, greedy, max_score, **view):
+def watch(agents, greedy, max_score, show_input, **view):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy).
 
     With several AGENTs they race on the same pipes in one window, round after round: each
@@ -47,8 +49,8 @@ def watch(agents, greedy, max_score, **view):
             raise UserError("--max-score ends the rounds of a race: give two or more agents")
         spec = agents[0] if agents else None
         if spec in SHIPPED_NAMES:
-            watch_saved(None, SHIPPED_NAMES[spec], greedy=greedy, **view)
+            watch_saved(None, SHIPPED_NAMES[spec], greedy=greedy, show_input=show_input, **view)
         else:
-            watch_saved(spec, "reinforce", greedy=greedy, **view)
+            watch_saved(spec, "reinforce", greedy=greedy, show_input=show_input, **view)
         return
     race_saved(agents, greedy, max_score, **view)

@@ -290,7 +290,8 @@ def evaluate_saved(path: str | None, kind: str, episodes: int, seed: int | None,
 
 
 def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, record: str | None,
-                frames: int | None = None, force: bool = False, greedy: bool = True) -> None:
+                frames: int | None = None, force: bool = False, greedy: bool = True,
+                show_input: bool = False) -> None:
     """Show a saved agent playing in a window; print the finished episodes' scores."""
     from flappy_pg.agents.saved import load_agent
     from flappy_pg.app.watch import run_watch
@@ -298,7 +299,8 @@ def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, rec
     agent = load_agent(path, kind)
     scores = run_watch(agent.window_agent(greedy, seed), agent.game, label=agent.label,
                        source=agent.path.name, seed=seed, speed=speed, record=record,
-                       max_frames=frames, echo=click.echo, obs_type=agent.obs_type)
+                       max_frames=frames, echo=click.echo, obs_type=agent.obs_type,
+                       show_input=show_input)
     if scores:
         click.echo(f"{len(scores)} episodes, scores: {scores}")
 

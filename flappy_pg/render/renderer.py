@@ -150,6 +150,20 @@ class Renderer:
                               (cx + 7 * sx, cy + 7 * sy), 3)
         self.draw_tag(text, cx, cy - 24, colour)
 
+    def draw_observation(self, frame: np.ndarray, scale: int = 2, label: str = "") -> None:
+        """A pixel observation (rows x cols of 0-255 levels) scaled up in the top-right corner,
+        framed, with a label under it: what a pixel policy is fed."""
+        rows, cols = frame.shape
+        grey = np.repeat(np.repeat(frame, scale, axis=0), scale, axis=1)
+        rgb = np.ascontiguousarray(np.stack([grey] * 3, axis=-1).transpose(1, 0, 2))
+        image = self.pg.surfarray.make_surface(rgb)
+        x, y = self.config.screen_width - cols * scale - 6, 6
+        self.pg.draw.rect(self.surface, (255, 255, 255), (x - 2, y - 2, cols * scale + 4,
+                                                          rows * scale + 4), 2)
+        self.surface.blit(image, (x, y))
+        if label:
+            self.draw_tag(label, x + cols * scale / 2, y + rows * scale + 4, (255, 255, 255))
+
     def draw_score(self, score: int, y: int = 40) -> None:
         digits = [self.sprites["digits"][int(d)] for d in str(score)]
         x = (self.config.screen_width - sum(d.get_width() for d in digits)) // 2

@@ -191,7 +191,8 @@ class SeedResult:
 
 def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
                    max_score: int = 1000, check_every: float = 10.0, target_mean: float = 100.0,
-                   target_capped: float = 0.99, save_path: str | None = None) -> dict:
+                   target_capped: float = 0.99, save_path: str | None = None,
+                   obs: str = "features") -> dict:
     """One seed of the learning benchmark, as a job: train REINFORCE with the default settings;
     every `check_every` seconds of training, and at each mark, evaluate the policy (greedy,
     `episodes` unseen games capped at `max_score`) to find when it first reached an evaluation
@@ -208,7 +209,7 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
 
     rows = []
     end = max(marks)
-    trainer = Trainer(TrainConfig(seed=seed, eval_every_steps=0))
+    trainer = Trainer(TrainConfig.for_obs(obs, seed=seed, eval_every_steps=0))
     grid = np.arange(check_every, end, check_every) if check_every else np.array([])
     checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
     result = SeedResult(seed, 0.0, 0)
@@ -242,7 +243,7 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
                            target_mean: float = 100.0, target_capped: float = 0.99,
                            save_folder: Path | None = None, csv_path: Path | None = None,
                            workers: int = 1, use_ray: bool = False, ray_address: str | None = None,
-                           resume: bool = False, progress=print):
+                           resume: bool = False, obs: str = "features", progress=print):
     """The learning benchmark on each seed, one job per seed (see `bench_seed_job`; one after
     another, `workers` at once, or on Ray). The rows are written to `csv_path` as each seed
     finishes, and the finished seeds kept beside it for `resume`. Returns (rows, seed results,
@@ -253,9 +254,9 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
     jobs = [Job(f"seed {seed}", bench_seed_job,
                 dict(seed=seed, marks=tuple(marks), episodes=episodes, max_score=max_score,
                      check_every=check_every, target_mean=target_mean,
-                     target_capped=target_capped,
+                     target_capped=target_capped, obs=obs,
                      save_path=str(save_folder / f"reinforce-seed{seed}.pt") if save_folder else None),
-                cpus=TrainConfig.torch_threads) for seed in seeds]
+                cpus=TrainConfig.for_obs(obs).torch_threads) for seed in seeds]
     store = ResultStore(Path(f"{csv_path}.jobs.json")) if csv_path else None
     if store and resume:
         store.load()

@@ -292,3 +292,47 @@ def test_the_reward_formula_is_one_for_one_game_and_for_arrays():
     passed, crashed = np.array([False, True, False, True]), np.array([False, False, True, True])
     singles = [rewards.reward(bool(p), bool(c)) for p, c in zip(passed, crashed)]
     assert rewards.reward(passed, crashed).tolist() == singles == [0.1, 1.1, -1.0, -1.0]
+
+
+def test_the_pixel_mlp_acts_in_numpy_as_its_torch_network_does():
+    import torch
+
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.networks import (
+        NumpyPixelActor,
+        TorchActor,
+        actor_for,
+        make_networks,
+    )
+    torch.manual_seed(0)
+    policy, _ = make_networks(TrainConfig.for_obs("pixels", torch_threads=1))
+    with torch.no_grad():
+        for parameter in policy.parameters():
+            parameter.normal_(0, 0.05)  # away from the near-uniform start
+    frames = np.random.default_rng(1).integers(0, 256, (16, 2, 64, 36)).astype(np.uint8)
+    actor = actor_for(policy)
+    assert isinstance(actor, NumpyPixelActor)
+    assert np.allclose(actor.flap_probability(frames), TorchActor(policy).flap_probability(frames),
+                       atol=1e-5)
+    # only the configured columns matter
+    changed = frames.copy()
+    changed[..., 30:] = 0
+    assert np.array_equal(actor.flap_probability(frames), actor.flap_probability(changed))
+
+
+def test_a_cnn_pixel_checkpoint_saved_before_pixel_net_existed_still_loads(tmp_path):
+    import torch
+
+    from flappy_pg.agents.reinforce.algorithm import Trainer
+    from flappy_pg.agents.reinforce.checkpoint import load_policy, save_trainer
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.networks import PixelPolicy
+    trainer = Trainer(TrainConfig.for_obs("pixels", pixel_net="cnn", games=2, torch_threads=1))
+    path = tmp_path / "old.pt"
+    save_trainer(trainer, path)
+    payload = torch.load(path, weights_only=True)
+    for name in ("pixel_net", "pixel_columns"):
+        del payload["train_config"][name]
+    torch.save(payload, path)
+    policy, _ = load_policy(path)
+    assert isinstance(policy, PixelPolicy)

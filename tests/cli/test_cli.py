@@ -3,6 +3,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -229,9 +230,21 @@ def test_train_from_pixels_takes_pixel_defaults_and_its_checkpoint_evaluates(tmp
     config = json.loads((tmp_path / "runs" / "px" / "config.json").read_text())
     assert (config["obs"], config["games"], config["train_max_score"], config["lr"],
             config["hidden"], config["baseline"]) == ("pixels", 4, 30, 0.001, [64], "mean")
+    assert config["pixel_net"] == "mlp"
     evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "px" / "latest.pt"),
                                      "--episodes", "2", "--max-score", "3"])
     assert evaluated.exit_code == 0 and "score over 2 episodes" in evaluated.output
+    # watch shows what the pixel policy is fed: the 64 x 36 frame, scaled 2x, top right
+    shot = tmp_path / "shot.png"
+    watched = runner.invoke(main, ["watch", str(tmp_path / "ck" / "px" / "latest.pt"),
+                                   "--show-input", "--frames", "5", "--record", str(shot)])
+    assert watched.exit_code == 0, watched.output
+    from PIL import Image
+    image = np.asarray(Image.open(shot).convert("RGB"))
+    left, top = 288 - 36 * 2 - 6, 6
+    assert (image[top - 2, left: left + 72] == 255).all()  # the frame's white border
+    inside = image[top: top + 128, left: left + 72]
+    assert (inside[..., 0] == inside[..., 1]).all() and {0, 64} <= set(np.unique(inside))
 
 
 def test_each_state_is_evaluated_once_even_when_the_last_update_was_evaluated(tmp_path):
