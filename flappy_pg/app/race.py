@@ -115,14 +115,12 @@ class RaceRound:
             f"{self.racers[b].label}: {int(race.scores[b])}" for b in range(len(self.racers))]
 
 
-SPEEDS = (0.25, 0.5, 1, 2, 4, 8, 16)
-
-
 def run_race(racers: list[Racer], config: GameConfig, seed: int | None = None, speed: float = 1,
              record: str | None = None, max_frames: int | None = None,
              max_score: int | None = None, echo=print) -> list[list[int]]:
     """`watch A B ...`: the racers fly round after round until the window is closed (or
     `max_frames`); returns each finished round's scores."""
+    from flappy_pg.app.watch import WatchKeys
     from flappy_pg.render.recording import Recorder
     from flappy_pg.render.renderer import Renderer
 
@@ -132,21 +130,12 @@ def run_race(racers: list[Racer], config: GameConfig, seed: int | None = None, s
     max_frames = renderer.frame_limit(record, max_frames, echo)
     pg = renderer.pg
     game = RaceRound(config, racers, seed, max_score)
-    speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
-    rounds, frames, paused, pause_left = [], 0, False, 0
+    keys = WatchKeys(speed)
+    rounds, frames, pause_left = [], 0, 0
     try:
-        running = True
-        while running and (max_frames is None or frames < max_frames):
-            for event in pg.event.get():
-                if event.type == pg.QUIT or (event.type == pg.KEYDOWN and event.key == pg.K_ESCAPE):
-                    running = False
-                elif event.type == pg.KEYDOWN and event.key in (pg.K_RIGHT, pg.K_PLUS, pg.K_EQUALS):
-                    speed_index = min(speed_index + 1, len(SPEEDS) - 1)
-                elif event.type == pg.KEYDOWN and event.key in (pg.K_LEFT, pg.K_MINUS):
-                    speed_index = max(speed_index - 1, 0)
-                elif event.type == pg.KEYDOWN and event.key == pg.K_SPACE:
-                    paused = not paused
-            speed = SPEEDS[speed_index]
+        while keys.running and (max_frames is None or frames < max_frames):
+            keys.handle(pg)
+            speed, paused = keys.speed, keys.paused
             renderer.fps = 30 * min(speed, 1)
             if not paused:
                 if pause_left:

@@ -22,6 +22,34 @@ END_PAUSE_FRAMES = 30  # the game-over frame stays up for a second before the ne
 Agent = Callable[[np.ndarray], tuple[int, str]]
 
 
+class WatchKeys:
+    """The keys of a watching window: Esc (or closing it) quits, Right/Left or +/- change the
+    speed, Space pauses, F toggles a pixel policy's input."""
+
+    def __init__(self, speed: float, show_input: bool = False):
+        self.speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
+        self.running, self.paused, self.show_input = True, False, show_input
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.speed_index]
+
+    def handle(self, pg) -> None:
+        for event in pg.event.get():
+            if event.type == pg.QUIT or (event.type == pg.KEYDOWN and event.key == pg.K_ESCAPE):
+                self.running = False
+            elif event.type != pg.KEYDOWN:
+                continue
+            elif event.key in (pg.K_RIGHT, pg.K_PLUS, pg.K_EQUALS):
+                self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+            elif event.key in (pg.K_LEFT, pg.K_MINUS):
+                self.speed_index = max(self.speed_index - 1, 0)
+            elif event.key == pg.K_SPACE:
+                self.paused = not self.paused
+            elif event.key == pg.K_f:
+                self.show_input = not self.show_input
+
+
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
               speed: float = 1, record: str | None = None, max_frames: int | None = None,
               source: str = "", echo=print, obs_type: str = "features",
@@ -36,25 +64,14 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
     max_frames = renderer.frame_limit(record, max_frames, echo)
     pg = renderer.pg
     env = FlappyBirdEnv(config=config, obs_type=obs_type)
-    speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
+    keys = WatchKeys(speed, show_input)
     observation, _ = env.reset(seed=seed)
-    episode, scores, frames, paused, pause_left = 1, [], 0, False, 0
+    episode, scores, frames, pause_left = 1, [], 0, 0
     thought = ""
     try:
-        running = True
-        while running and (max_frames is None or frames < max_frames):
-            for event in pg.event.get():
-                if event.type == pg.QUIT or (event.type == pg.KEYDOWN and event.key == pg.K_ESCAPE):
-                    running = False
-                elif event.type == pg.KEYDOWN and event.key in (pg.K_RIGHT, pg.K_PLUS, pg.K_EQUALS):
-                    speed_index = min(speed_index + 1, len(SPEEDS) - 1)
-                elif event.type == pg.KEYDOWN and event.key in (pg.K_LEFT, pg.K_MINUS):
-                    speed_index = max(speed_index - 1, 0)
-                elif event.type == pg.KEYDOWN and event.key == pg.K_SPACE:
-                    paused = not paused
-                elif event.type == pg.KEYDOWN and event.key == pg.K_f:
-                    show_input = not show_input
-            speed = SPEEDS[speed_index]
+        while keys.running and (max_frames is None or frames < max_frames):
+            keys.handle(pg)
+            speed, paused = keys.speed, keys.paused
             renderer.fps = 30 * min(speed, 1)  # below 1x: fewer frames; above: steps per frame
             if not paused:
                 if pause_left:
@@ -75,7 +92,7 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
             renderer.draw_score(game.score, y=470)
             if pause_left:
                 renderer.draw_centred("game_over", 150)
-            if show_input and obs_type != "features":
+            if keys.show_input and obs_type != "features":
                 renderer.draw_observation(np.asarray(observation)[-1] if observation.ndim == 3
                                           else np.asarray(observation), label="what it sees")
             best = f"  best {max(scores)}" if scores else ""

@@ -164,7 +164,8 @@ class TrainConfig(RunSettings):
                               f"--train-max-score")
 
     def to_dict(self) -> dict:
-        return {**super().to_dict(), "hidden": list(self.hidden)}
+        return {**super().to_dict(), "hidden": list(self.hidden),
+                "pixel_columns": list(self.pixel_columns)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
