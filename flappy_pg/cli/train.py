@@ -26,7 +26,8 @@ from flappy_pg.cli.options import (
 DEFAULTS = TrainConfig()
 #: CLI names of settings whose config field is named otherwise.
 FIELDS = {"normalize": "normalize_advantages", "threads": "torch_threads"}
-PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
+OPTION_OF = {field: option for option, field in FIELDS.items()}
+PIXEL_HELP = ", ".join(f"--{OPTION_OF.get(name, name).replace('_', '-')} "
                        f"{','.join(map(str, value)) if isinstance(value, tuple) else value:}"
                        for name, value in PIXEL_DEFAULTS.items())
 

@@ -26,8 +26,9 @@ MAX_WIDTH, MAX_LAYERS = 4096, 8
 
 #: What `--obs pixels` changes unless given (a batch of frames is 600 times the features), as
 #: measured in experiments/pixels.
+# The settings of the measured pixel runs (experiments/pixels): one thread, as they were made.
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "pixel_net": "mlp"}
+                  "baseline": "mean", "pixel_net": "mlp", "torch_threads": 1}
 PIXEL_NETS = ("cnn", "mlp")
 
 
