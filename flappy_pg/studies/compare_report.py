@@ -184,6 +184,11 @@ def verdict(runs: list[AgentRun]) -> str:
                 else f"{ma - mb:.1f} pipes more")
         text = (f"**Verdict:** with the same budget, {a} ends ahead: a final mean of {ma:.1f} "
                 f"pipes against {b}'s {mb:.1f} ({more}); games at the cap: {ca} against {cb}.")
+        spread = max(_seed_spread(sa), _seed_spread(sb))
+        if ma - mb < spread:
+            text += (f" That gap is smaller than the spread between seeds (their final means "
+                     f"have a std of up to {spread:.1f} pipes): these seeds do not tell the two "
+                     f"apart.")
     seeds = sorted(set(sa) & set(sb))
     if seeds:
         ahead = sum(sa[s] - sb[s] >= LEVEL for s in seeds)
@@ -198,6 +203,11 @@ def verdict(runs: list[AgentRun]) -> str:
         text += (f" {agent} reached an evaluation mean of 100 on {len(got)} of {count} seeds"
                  + (f" (median {np.median(got):.0f} s of training)." if got else "."))
     return text
+
+
+def _seed_spread(per_seed: dict[int, float]) -> float:
+    """The std of the per-seed final means, as the table's "over the seeds" row gives it."""
+    return float(np.std(list(per_seed.values()))) if len(per_seed) > 1 else 0.0
 
 
 def _csv_text(header: list[str], rows: list[list]) -> str:
