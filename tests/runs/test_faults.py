@@ -507,16 +507,18 @@ def test_compare_interrupted_keeps_the_finished_runs_in_its_report(signum, tmp_p
         assert len(list(csv.DictReader(f))) == 6
 
 
-def test_bench_train_interrupted_keeps_the_finished_seeds_rows(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_bench_train_interrupted_keeps_the_finished_seeds_rows(signum, tmp_path):
     rows_csv = tmp_path / "rows.csv"
     process, seen = start_until(["bench", "train", "--seeds", "0,1,2", "--marks", "1",
                                  "--check-every", "0", "--episodes", "2", "--max-score", "1",
                                  "--csv", str(rows_csv)], tmp_path, "jobs: 1 done")
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     output, _ = process.communicate(timeout=120)
     output = "".join(seen) + output
     assert process.returncode == 0, output
-    assert "Traceback" not in output and "stopped (Ctrl-C) with" in output
+    name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+    assert "Traceback" not in output and f"stopped ({name}) with" in output
     assert "seeds' rows in" in output
     with open(rows_csv) as f:
         seeds = [r["seed"] for r in csv.DictReader(f)]
