@@ -155,13 +155,13 @@ class TrainConfig(RunSettings):
         frame_bytes = math.prod(PixelPairs(c).shape)
         if self.batch_steps * frame_bytes > PIXEL_BATCH_BYTES:
             raise ConfigError(f"with pixels, a batch of at least {self.batch_steps:,} steps would "
-                              f"need {self.batch_steps * frame_bytes / 1024**3:.1f} GB (at most "
-                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f}): lower --batch-steps")
+                              f"need {self.batch_steps * frame_bytes / 1024**3:.1f} GB (the limit is "
+                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --batch-steps")
         size = frames * self.games * rounds * frame_bytes
         if size > PIXEL_BATCH_BYTES:
             raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
-                              f"pipes would need {size / 1024**3:.1f} GB per batch (at most "
-                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f}): lower --games or "
+                              f"pipes would need {size / 1024**3:.1f} GB per batch (the limit is "
+                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --games or "
                               f"--train-max-score")
 
     def to_dict(self) -> dict:
