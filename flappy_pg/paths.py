@@ -25,6 +25,7 @@ def shipped(folder: str, probe: str) -> Path:
 CHECKPOINTS = shipped("checkpoints", "reinforce-pretrained.pt")
 PRETRAINED_POLICY = CHECKPOINTS / "reinforce-pretrained.pt"
 PRETRAINED_QTABLE = CHECKPOINTS / "qlearn-pretrained.npz"
+PIXEL_POLICY = CHECKPOINTS / "reinforce-pixels.pt"  # learned from the 64 x 36 frames
 MIDWAY_POLICY = CHECKPOINTS / "reinforce-midway.pt"  # 20 s into training: large, useful gradients
 
 

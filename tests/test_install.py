@@ -36,7 +36,7 @@ def run_installed(installed, *args):
 
 def test_the_wheel_is_imported_from_its_install_folder(installed):
     out = run_installed(installed, "-c", "import flappy_pg.paths as p, flappy_pg.render.art as a; print(p.PACKAGE); "
-                        "print(p.PRETRAINED_POLICY.exists(), a.assets_dir())")
+                        "print(p.PRETRAINED_POLICY.exists() and p.PIXEL_POLICY.exists(), a.assets_dir())")
     lines = out.stdout.split()
     assert lines[0].startswith(str(installed / "site")), out.stderr
     assert lines[1] == "True" and lines[2].startswith(str(installed / "site"))

@@ -19,7 +19,7 @@ from flappy_pg.agents.learner import Act
 from flappy_pg.errors import CheckpointError
 from flappy_pg.files import is_zip_with
 from flappy_pg.game.config import GameConfig
-from flappy_pg.paths import PRETRAINED_POLICY, PRETRAINED_QTABLE
+from flappy_pg.paths import PIXEL_POLICY, PRETRAINED_POLICY, PRETRAINED_QTABLE
 
 REINFORCE, QLEARNING = "reinforce", "qlearning"
 SHIPPED = {REINFORCE: PRETRAINED_POLICY, QLEARNING: PRETRAINED_QTABLE}
@@ -78,7 +78,8 @@ def _load_policy(path: Path) -> SavedAgent:
             return action, f"flap probability {p:.2f}"
         return agent
 
-    return SavedAgent(REINFORCE, path, "REINFORCE", config.game, config.obs_type,
+    label = "REINFORCE" if config.obs_type == "features" else "REINFORCE (pixels)"
+    return SavedAgent(REINFORCE, path, label, config.game, config.obs_type,
                       actor=lambda greedy, rng: policy_actor(policy, rng, greedy),
                       window_agent=window_agent)
 
@@ -101,18 +102,22 @@ def _load_table(path: Path) -> SavedAgent:
                       window_agent=window_agent)
 
 
-#: The names a race takes for the shipped agents.
-SHIPPED_NAMES = {"reinforce": REINFORCE, "qlearn": QLEARNING, "qlearning": QLEARNING}
+#: The names `watch`, a race and `play --against` take for the shipped agents: (kind, file).
+SHIPPED_NAMES = {"reinforce": (REINFORCE, PRETRAINED_POLICY),
+                 "pixels": (REINFORCE, PIXEL_POLICY),
+                 "qlearn": (QLEARNING, PRETRAINED_QTABLE),
+                 "qlearning": (QLEARNING, PRETRAINED_QTABLE)}
 
 
 def load_named(spec: str) -> SavedAgent:
     """A shipped agent by name (`reinforce`, `qlearn`) or a saved file of either kind."""
     if spec in SHIPPED_NAMES:
-        return load_agent(None, SHIPPED_NAMES[spec])
+        kind, path = SHIPPED_NAMES[spec]
+        return load_agent(path, kind)
     path = Path(spec)
     if not path.is_file():
-        raise CheckpointError(f"no agent {spec!r}: give reinforce, qlearn, or the path of a "
-                              f"checkpoint (.pt) or Q-table (.npz)")
+        raise CheckpointError(f"no agent {spec!r}: give reinforce, pixels, qlearn, or the path of "
+                              f"a checkpoint (.pt) or Q-table (.npz)")
     kind = kind_of(path)
     if kind is None:
         raise CheckpointError(f"{path} is neither a flappy-pg checkpoint nor a Q-table")

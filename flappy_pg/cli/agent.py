@@ -42,15 +42,14 @@ def watch(agents, greedy, max_score, show_input, **view):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy).
 
     With several AGENTs they race on the same pipes in one window, round after round: each
-    AGENT is `reinforce` or `qlearn` (the shipped agents), or a checkpoint or Q-table file. One
+    AGENT is `reinforce`, `pixels` or `qlearn` (the shipped agents; `pixels` learned from the
+    screen), or a checkpoint or Q-table file. One
     AGENT, a checkpoint, is watched alone as before."""
     if len(agents) <= 1:
         if max_score is not None:
             raise UserError("--max-score ends the rounds of a race: give two or more agents")
         spec = agents[0] if agents else None
-        if spec in SHIPPED_NAMES:
-            watch_saved(None, SHIPPED_NAMES[spec], greedy=greedy, show_input=show_input, **view)
-        else:
-            watch_saved(spec, "reinforce", greedy=greedy, show_input=show_input, **view)
+        kind, path = SHIPPED_NAMES.get(spec, ("reinforce", spec))
+        watch_saved(path, kind, greedy=greedy, show_input=show_input, **view)
         return
     race_saved(agents, greedy, max_score, **view)

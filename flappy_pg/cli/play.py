@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from flappy_pg.agents.saved import SHIPPED_NAMES
 from flappy_pg.cli.options import (
     SEED,
     UserError,
@@ -29,8 +30,8 @@ from flappy_pg.game.config import GameConfig
                    "keeps 300 unless this is set.")
 @click.option("--force", is_flag=True, help="Let --record replace an existing file.")
 @click.option("--against", default=None, metavar="AGENT",
-              help="Race an agent's ghost on the same pipes: reinforce or qlearn (the shipped "
-                   "agents), or a checkpoint or Q-table file. It plays on the agent's game.")
+              help="Race an agent's ghost on the same pipes: reinforce, pixels or qlearn (the "
+                   "shipped agents), or a checkpoint or Q-table file. It plays on the agent's game.")
 @friendly_errors
 def play(game_config, mute, record, seed, frames, force, against):
     """Play Flappy Bird yourself: Space, Up or left click to flap, R or Space to play again after
@@ -43,8 +44,7 @@ def play(game_config, mute, record, seed, frames, force, against):
         if game_config not in (GameConfig(), agent_game):
             raise UserError("--against plays on the agent's own game: leave out the game options")
         game_config = agent_game
-        against_id = against if against in ("reinforce", "qlearn", "qlearning") else \
-            str(Path(against).resolve())
+        against_id = against if against in SHIPPED_NAMES else str(Path(against).resolve())
     best = run_play(game_config, seed=seed, muted=mute, record=record, max_frames=frames,
                     echo=click.echo, against=ghost, against_id=against_id)
     click.echo(f"best score: {best}")

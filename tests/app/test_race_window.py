@@ -108,3 +108,18 @@ def test_a_png_recording_is_the_last_frame_shown(tmp_path):
                                        "--record", str(out)])
     assert result.exit_code == 0 and "saved the last of 10 frames" in result.output
     assert Image.open(out).size == (288, 512)
+
+
+def test_the_shipped_pixel_agent_races_under_its_own_label(tmp_path):
+    result = CliRunner().invoke(main, ["watch", "pixels", "reinforce", "--max-score", "2",
+                                       "--frames", "400", "--record", str(tmp_path / "r.gif")])
+    assert result.exit_code == 0, result.output
+    assert "round 1: REINFORCE (pixels) " in result.output and ", REINFORCE " in result.output
+
+
+def test_the_shipped_pixel_agent_is_evaluated_on_the_frames(tmp_path):
+    from flappy_pg.paths import PIXEL_POLICY
+    result = CliRunner().invoke(main, ["eval", str(PIXEL_POLICY), "--episodes", "3",
+                                       "--max-score", "3"])
+    assert result.exit_code == 0, result.output
+    assert "score over 3 episodes" in result.output and "reinforce-pixels.pt" in result.output
