@@ -110,7 +110,7 @@ SHIPPED_NAMES = {"reinforce": (REINFORCE, PRETRAINED_POLICY),
 
 
 def load_named(spec: str) -> SavedAgent:
-    """A shipped agent by name (`reinforce`, `qlearn`) or a saved file of either kind."""
+    """A shipped agent by name (`reinforce`, `pixels`, `qlearn`) or a saved file of either kind."""
     if spec in SHIPPED_NAMES:
         kind, path = SHIPPED_NAMES[spec]
         return load_agent(path, kind)
