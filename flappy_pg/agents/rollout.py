@@ -27,10 +27,19 @@ class Episodes:
     actions: np.ndarray | None = None  # T x N, int64
     rewards: np.ndarray | None = None  # T x N, float64 (0 outside the episode)
     mask: np.ndarray | None = None  # T x N, bool
+    # or, instead of `observations`, only those of the steps in `mask`, in time-major order
+    step_observations: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
         return int(self.lengths.sum())
+
+    def observations_at(self, where: np.ndarray) -> np.ndarray:
+        """The observations of the T x N steps `where` (inside the episodes), in time-major
+        order."""
+        if self.observations is not None:
+            return self.observations[where]
+        return self.step_observations[where[self.mask]]
 
 
 def play_episodes(env: FlappyBirdVectorEnv, act: Act, record: bool = False,
@@ -71,10 +80,11 @@ def play_episodes(env: FlappyBirdVectorEnv, act: Act, record: bool = False,
 
 
 def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys: np.ndarray,
-              act: Act, max_score: int) -> Episodes:
+              act: Act, max_score: int, time_major: bool = True) -> Episodes:
     """One complete episode per pipe key, recorded, truncated at `max_score` pipes. Games that end
     are dropped from the batch at once, so every step is spent on a game still playing; the
-    same rules and rewards as the envs."""
+    same rules and rewards as the envs. Without `time_major`, observations are kept only as
+    `step_observations` (spreading large pixel observations over a T x N array is costly)."""
     n = len(keys)
     games = GameBatch(physics, n)
     games.reset(np.arange(n), np.asarray(keys, dtype=np.uint64))
@@ -100,12 +110,13 @@ def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys:
     rows, observations, actions, reward = (np.concatenate(column) for column in zip(*trace))
     # each recorded step's place in the time-major T x N arrays: one scatter per array
     cells = np.repeat(np.arange(steps) * n, [len(step[0]) for step in trace]) + rows
-    episodes = Episodes(scores, lengths, truncated,
-                        observations=np.zeros((steps, n, *observations.shape[1:]),
-                                              dtype=observations.dtype),
-                        actions=np.zeros((steps, n), dtype=np.int64),
+    episodes = Episodes(scores, lengths, truncated, actions=np.zeros((steps, n), dtype=np.int64),
                         rewards=np.zeros((steps, n)), mask=np.zeros((steps, n), dtype=bool))
-    episodes.observations.reshape(steps * n, *observations.shape[1:])[cells] = observations
+    if time_major:
+        episodes.observations = np.zeros((steps, n, *observations.shape[1:]), dtype=observations.dtype)
+        episodes.observations.reshape(steps * n, *observations.shape[1:])[cells] = observations
+    else:  # the recorded steps are already in time-major order (`playing` stays sorted)
+        episodes.step_observations = observations
     episodes.actions.reshape(-1)[cells] = actions
     episodes.rewards.reshape(-1)[cells] = reward
     episodes.mask.reshape(-1)[cells] = True

@@ -33,15 +33,20 @@ SKY, GROUND, PIPE, BIRD = 0, 64, 128, 255
 
 class PixelFrames:
     """Draws the frames of one game config: `of_batch(games)` for a `GameBatch`, `of_game(game)`
-    for one game (anything with y, t, key, next_index, next_gap, after_gap)."""
+    for one game (anything with y, t, key, next_index, next_gap, after_gap). With `columns`
+    (first, last), only those columns of each frame: the same cells, drawn for less."""
 
-    def __init__(self, config: GameConfig, lookback: bool = False):
+    def __init__(self, config: GameConfig, lookback: bool = False,
+                 columns: tuple[int, int] | None = None):
         c = self.config = config
         self.physics = Physics(config)
-        self.shape = (math.ceil(c.screen_height / CELL), math.ceil(c.screen_width / CELL))
-        rows, cols = self.shape
+        rows, cols = math.ceil(c.screen_height / CELL), math.ceil(c.screen_width / CELL)
+        self.window = slice(*(columns or (0, cols)))
         self.centre_y = np.arange(rows) * CELL + CELL // 2  # screen pixel sampled by each cell
-        self.centre_x = np.arange(cols) * CELL + CELL // 2
+        self.centre_x = (np.arange(cols) * CELL + CELL // 2)[self.window]
+        if not len(self.centre_x):
+            raise ValueError(f"columns {columns} hold none of the frame's {cols} columns")
+        self.shape = (rows, len(self.centre_x))
         self.row_index = np.arange(rows, dtype=np.int16)
         # Column patterns: pattern g (a gap top of gap_top_min + g) has the pipe outside rows
         # [gap, gap + pipe_gap); the last pattern has no pipe. Ground covers both.
@@ -52,7 +57,7 @@ class PixelFrames:
         patterns[:, self.centre_y >= int(c.ground_y)] = GROUND  # the renderer's ground row
         self.patterns = patterns.astype(np.uint8)  # patterns x rows
         self.no_pipe = len(patterns) - 1
-        self.background = np.ascontiguousarray(np.broadcast_to(self.patterns[self.no_pipe][:, None], self.shape))
+        self.background = np.ascontiguousarray(np.broadcast_to(self.patterns[self.no_pipe][:, None], (rows, cols)))
         self.ground_row = int(np.searchsorted(self.centre_y, int(c.ground_y)))  # first ground row
         # Pipes that can be on screen, relative to the next one: before it (still visible left of
         # the bird) and after it (up to the right edge).
@@ -66,8 +71,9 @@ class PixelFrames:
         reach = c.screen_width - p.switch_x + (c.pipe_speed if lookback else 0)
         self.after = math.ceil((reach - 1) / shortest) - 1
         self.offsets = np.arange(-self.before, self.after + 1)
-        columns = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
-        self.bird_columns = slice(columns[0], columns[-1] + 1)  # the bird never moves sideways
+        bird = np.flatnonzero((self.centre_x >= c.bird_x) & (self.centre_x < c.bird_x + c.bird_width))
+        # the bird never moves sideways (a window may leave it out)
+        self.bird_columns = slice(bird[0], bird[-1] + 1) if len(bird) else slice(0, 0)
 
     def draw(self, y, pipe_x, key, next_index, next_gap, after_gap) -> np.ndarray:
         """Frames (N x rows x cols, uint8) of N games given as arrays: the bird's top `y`, the
@@ -117,15 +123,16 @@ class PixelFrames:
             frame[:min(_cells_from(gap), ground_row), left:right] = PIPE
             frame[_cells_from(gap + c.pipe_gap):ground_row, left:right] = PIPE
         top, bottom = _cells_from(game.y), _cells_from(game.y + c.bird_height)
-        frame[max(top, 0):max(bottom, 0), self.bird_columns] = BIRD
-        return frame
+        frame[max(top, 0):max(bottom, 0), self.window][:, self.bird_columns] = BIRD
+        return np.ascontiguousarray(frame[:, self.window])
 
 
 class PixelPairs:
-    """Observations of shape (2, rows, cols): the frame one step ago, then the frame now."""
+    """Observations of shape (2, rows, cols): the frame one step ago, then the frame now (with
+    `columns`, only those columns of both)."""
 
-    def __init__(self, config: GameConfig):
-        self.frames = PixelFrames(config, lookback=True)
+    def __init__(self, config: GameConfig, columns: tuple[int, int] | None = None):
+        self.frames = PixelFrames(config, lookback=True, columns=columns)
         self.shape = (2, *self.frames.shape)
         self.speed = config.pipe_speed
 

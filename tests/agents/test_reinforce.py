@@ -219,6 +219,37 @@ def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
         assert terminated or truncated
         assert (info["score"], bool(truncated)) == (batch.scores[i], bool(batch.truncated[i]))
         assert not batch.mask[batch.lengths[i]:, i].any()
+    packed = play_keys(Physics(config), Features(config), RewardConfig(), keys, act, max_score=20,
+                       time_major=False)
+    assert packed.observations is None and np.array_equal(packed.mask, batch.mask)
+    some = batch.mask & (np.arange(len(batch.mask))[:, None] % 3 == 0)
+    assert np.array_equal(packed.observations_at(some), batch.observations[some])
+
+
+def test_the_pixel_mlp_trains_on_the_columns_it_reads_as_if_on_whole_frames():
+    """The trainer draws only the MLP's columns: the same policy, on whole frames or on the
+    drawn columns, gives the same flap probabilities, in torch and in its numpy actor."""
+    from flappy_pg.agents.reinforce.networks import NumpyPixelActor
+    from flappy_pg.game.core import GameBatch, Physics
+    from flappy_pg.game.pixels import PixelPairs
+    trainer = Trainer(TrainConfig.for_obs("pixels", **{**TINY, "hidden": (8,)}))
+    with torch.no_grad():  # a policy whose flaps depend on every pixel it reads
+        for weights in trainer.policy.parameters():
+            weights.add_(torch.randn_like(weights) * 0.1)
+    first, last = trainer.config.pixel_columns
+    assert trainer.observer.shape == (2, 64, last - first)
+    episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
+    drawn = episodes.observations_at(episodes.mask)
+    assert drawn.shape[1:] == (2, 64, last - first)
+    games = GameBatch(Physics(trainer.config.game), 16)
+    games.reset(np.arange(16), np.arange(16, dtype=np.uint64) + 3)
+    for _ in range(40):
+        games.step(np.arange(16) % 5 == 0)
+    whole, cut = PixelPairs(trainer.config.game).of_batch(games), trainer.observer.of_batch(games)
+    torch_p = [trainer.policy.flap_probability(torch.from_numpy(x)) for x in (whole, cut)]
+    assert torch.equal(*torch_p)
+    actor = NumpyPixelActor(trainer.policy)
+    assert np.array_equal(actor.flap_probability(whole), actor.flap_probability(cut))
 
 
 def test_the_cut_short_tail_of_a_truncated_episode_is_left_out_and_crashes_are_kept_whole():
@@ -239,9 +270,10 @@ def test_pixel_policy_batches_hold_frame_pairs_and_a_layout_of_their_own(tmp_pat
     trainer = Trainer(TrainConfig(**TINY, obs="pixels"))
     assert isinstance(trainer.policy, PixelPolicy)
     episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
-    assert episodes.observations.shape[2:] == (2, 64, 36)
-    assert episodes.observations.dtype == np.uint8
-    first = episodes.observations[0, 0]
+    observations = episodes.observations_at(episodes.mask)
+    assert observations.shape[1:] == (2, 64, 36)
+    assert observations.dtype == np.uint8
+    first = observations[0]
     assert (first == 255).any() and (first == 64).any()  # the bird and the ground are drawn
     save_trainer(trainer, tmp_path / "pixels.pt")
     payload = torch.load(tmp_path / "pixels.pt", weights_only=True)

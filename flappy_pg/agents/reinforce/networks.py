@@ -111,7 +111,8 @@ class PixelValue(nn.Module):
 
 class PixelColumns(nn.Module):
     """The columns [first, last) of both frames of a pixel pair, scaled to [0, 1] and flattened:
-    the bird and the next pipe, without the screen's right part that no decision needs yet."""
+    the bird and the next pipe, without the screen's right part that no decision needs yet.
+    Pairs already cut to those columns (the trainer draws only them) are taken as they are."""
 
     def __init__(self, shape: tuple[int, int, int], columns: tuple[int, int]):
         super().__init__()
@@ -120,7 +121,13 @@ class PixelColumns(nn.Module):
         self.size = channels * rows * (self.last - self.first)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        return (frames[..., self.first:self.last].float() / 255.0).flatten(1)
+        # uint8 / 255.0 converts and scales in one pass, to the same floats as .float() / 255.0
+        return (crop_columns(frames, self.first, self.last) / 255.0).flatten(1)
+
+
+def crop_columns(frames, first: int, last: int):
+    """Columns [first, last) of frames (numpy or torch), unless they are that wide already."""
+    return frames if frames.shape[-1] == last - first else frames[..., first:last]
 
 
 class PixelMLPPolicy(CategoricalPolicy):
@@ -217,5 +224,5 @@ class NumpyPixelActor(NumpyActor):
         self.input_scale = np.float32(1 / 255)
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        crop = observations[..., self.first:self.last]
+        crop = crop_columns(observations, self.first, self.last)
         return super().flap_probability(crop.reshape(len(crop), -1).astype(np.float32))
