@@ -150,6 +150,32 @@ class PixelPairs:
         return np.stack([self.frames.of_game(before), self.frames.of_game(game)])
 
 
+class PixelPairCut:
+    """The cells of a pixel pair that a pixel MLP reads, as one flat uint8 vector per game: rows
+    [`rows`) of the columns [`past_columns`) of the frame a step ago, then of the columns
+    [`columns`) of the frame now. `of_batch(games)` draws only those cells (what training
+    draws); `flappy_pg.agents.reinforce.networks.PixelCrop` takes the same from whole pairs."""
+
+    def __init__(self, config: GameConfig, columns: tuple[int, int], rows: tuple[int, int],
+                 past_columns: tuple[int, int]):
+        self.past = PixelFrames(config, lookback=True, columns=past_columns)
+        self.now = PixelFrames(config, columns=columns)
+        self.rows = slice(*rows)
+        height = len(range(*self.rows.indices(self.now.shape[0])))
+        if not height:
+            raise ValueError(f"rows {rows} hold none of the frame's {self.now.shape[0]} rows")
+        self.shape = (height * (self.past.shape[1] + self.now.shape[1]),)
+        self.speed = config.pipe_speed
+
+    def of_batch(self, games) -> np.ndarray:
+        n = games.num_games
+        past = self.past.draw(games.y - games.vel, games.pipe_x + self.speed, games.key,
+                              games.next_index, games.next_gap, games.after_gap)
+        now = self.now.of_batch(games)
+        return np.concatenate([past[:, self.rows].reshape(n, -1), now[:, self.rows].reshape(n, -1)],
+                              axis=1)
+
+
 def _cells_from(position):
     """The first cell whose centre pixel lies at or after `position` (screen pixels): a number,
     or an array of them (the same arithmetic)."""

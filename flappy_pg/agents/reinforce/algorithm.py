@@ -171,11 +171,11 @@ def flatten(rounds: list[Episodes], config: TrainConfig):
 # -- the trainer ------------------------------------------------------------------------------
 def training_observer(config: TrainConfig):
     """What the training games draw each step: the envs' observation, or for the pixel MLP only
-    the columns it reads (the same cells: drawing and storing the rest cost a third of the
-    time)."""
+    the cells it reads (drawing and storing the rest cost a third of the time)."""
     if config.obs == "pixels" and config.pixel_net == "mlp":
-        from flappy_pg.game.pixels import PixelPairs
-        return PixelPairs(config.game, columns=tuple(config.pixel_columns))
+        from flappy_pg.game.pixels import PixelPairCut
+        return PixelPairCut(config.game, tuple(config.pixel_columns), tuple(config.pixel_rows),
+                            tuple(config.pixel_past_columns))
     return observation_setup(config.obs_type, config.game, np)[1]
 
 

@@ -75,6 +75,11 @@ class TrainConfig(RunSettings):
     # existed hold) two convolutions over the whole pair (experiments/pixels).
     pixel_net: str = "cnn"
     pixel_columns: tuple[int, int] = (4, 24)
+    # ... of the rows `pixel_rows`, and of the frame a step ago the columns `pixel_past_columns`
+    # (above the ground and the bird's columns, (0, 51) and (7, 11), halve the work per step but
+    # learned slower per step: experiments/pixel_input)
+    pixel_rows: tuple[int, int] = (0, 64)
+    pixel_past_columns: tuple[int, int] = (4, 24)
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
@@ -124,12 +129,16 @@ class TrainConfig(RunSettings):
             (1 <= len(self.hidden) <= MAX_LAYERS and all(1 <= h <= MAX_WIDTH for h in self.hidden),
              f"hidden: 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units"),
             (self.pixel_net in PIXEL_NETS, f"pixel_net must be one of {PIXEL_NETS}"),
-            (len(self.pixel_columns) == 2 and 0 <= self.pixel_columns[0] < self.pixel_columns[1],
-             "pixel_columns must be two column indices (first, last + 1), first < last + 1"),
+            *[(len(window) == 2 and 0 <= window[0] < window[1],
+               f"{name} must be two indices (first, last + 1), first < last + 1")
+              for name, window in (("pixel_columns", self.pixel_columns),
+                                   ("pixel_rows", self.pixel_rows),
+                                   ("pixel_past_columns", self.pixel_past_columns))],
         ]
         require(checks)
         self.check_common()
         if self.obs == "pixels":
+            self.check_pixel_windows()
             self.check_pixel_batch()
 
     @classmethod
@@ -142,6 +151,17 @@ class TrainConfig(RunSettings):
     def obs_type(self) -> str:
         """The envs' `obs_type` of this run's observations."""
         return "pixel-pairs" if self.obs == "pixels" else "features"
+
+    def check_pixel_windows(self) -> None:
+        """The MLP's windows must each hold some of the frame's rows or columns."""
+        from flappy_pg.game.pixels import PixelFrames
+        rows, cols = PixelFrames(self.game).shape
+        for name, window, size in (("pixel_columns", self.pixel_columns, cols),
+                                   ("pixel_rows", self.pixel_rows, rows),
+                                   ("pixel_past_columns", self.pixel_past_columns, cols)):
+            if window[0] >= size:
+                raise ConfigError(f"{name} {tuple(window)} lie outside the frame's {size} "
+                                  f"{'rows' if name == 'pixel_rows' else 'columns'}")
 
     def check_pixel_batch(self) -> None:
         """A batch of pixel observations is stored whole: refuse one too large for memory."""
@@ -166,7 +186,8 @@ class TrainConfig(RunSettings):
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "hidden": list(self.hidden),
-                "pixel_columns": list(self.pixel_columns)}
+                "pixel_columns": list(self.pixel_columns), "pixel_rows": list(self.pixel_rows),
+                "pixel_past_columns": list(self.pixel_past_columns)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":

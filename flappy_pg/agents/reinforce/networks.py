@@ -109,25 +109,34 @@ class PixelValue(nn.Module):
         return self.net(frames.float() / 255.0).squeeze(-1)
 
 
-class PixelColumns(nn.Module):
-    """The columns [first, last) of both frames of a pixel pair, scaled to [0, 1] and flattened:
-    the bird and the next pipe, without the screen's right part that no decision needs yet.
-    Pairs already cut to those columns (the trainer draws only them) are taken as they are."""
+class PixelCrop(nn.Module):
+    """The cells of a pixel pair the MLP reads, scaled to [0, 1], as one vector: rows [`rows`)
+    of columns [`past_columns`) of the frame a step ago (the bird's: the pipes move the same
+    every step, so their past adds nothing), then of columns [`columns`) of the frame now (the
+    bird and the next pipe, without the screen's right part that no decision needs yet).
+    Vectors already cut (training draws only these cells, `PixelPairCut`) pass as they are."""
 
-    def __init__(self, shape: tuple[int, int, int], columns: tuple[int, int]):
+    def __init__(self, shape: tuple[int, int, int], columns: tuple[int, int],
+                 rows: tuple[int, int] | None = None, past_columns: tuple[int, int] | None = None):
         super().__init__()
-        channels, rows, width = shape
-        self.first, self.last = columns[0], min(columns[1], width)
-        self.size = channels * rows * (self.last - self.first)
+        _, height, width = shape
+        self.rows = slice(*(rows or (0, height)))
+        self.past, self.now = slice(*(past_columns or columns)), slice(*columns)
+        self.size = sum(len(range(*self.rows.indices(height))) * len(range(*cols.indices(width)))
+                        for cols in (self.past, self.now))
+
+    def cut(self, frames):
+        """The cells as uint8 vectors, from whole pairs (numpy or torch) or already cut ones."""
+        if frames.ndim == 2:
+            return frames
+        n = len(frames)
+        parts = (frames[:, 0, self.rows, self.past].reshape(n, -1),
+                 frames[:, 1, self.rows, self.now].reshape(n, -1))
+        return torch.cat(parts, 1) if isinstance(frames, torch.Tensor) else np.concatenate(parts, 1)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
         # uint8 / 255.0 converts and scales in one pass, to the same floats as .float() / 255.0
-        return (crop_columns(frames, self.first, self.last) / 255.0).flatten(1)
-
-
-def crop_columns(frames, first: int, last: int):
-    """Columns [first, last) of frames (numpy or torch), unless they are that wide already."""
-    return frames if frames.shape[-1] == last - first else frames[..., first:last]
+        return self.cut(frames) / 255.0
 
 
 class PixelMLPPolicy(CategoricalPolicy):
@@ -135,9 +144,10 @@ class PixelMLPPolicy(CategoricalPolicy):
     than the CNN per step, so REINFORCE sees many more episodes in a minute (experiments/pixels)."""
 
     def __init__(self, shape: tuple[int, int, int], columns: tuple[int, int],
-                 hidden: tuple[int, ...] = (64,), init_flap_prob: float = 0.5):
+                 hidden: tuple[int, ...] = (64,), init_flap_prob: float = 0.5,
+                 rows: tuple[int, int] | None = None, past_columns: tuple[int, int] | None = None):
         super().__init__()
-        self.crop = PixelColumns(shape, columns)
+        self.crop = PixelCrop(shape, columns, rows, past_columns)
         self.net = mlp(self.crop.size, hidden, 2, last_gain=0.01)
         flap_bias(self.net[-1], init_flap_prob)
 
@@ -149,9 +159,10 @@ class PixelMLPValue(nn.Module):
     """V(s) over the same crop; a baseline only."""
 
     def __init__(self, shape: tuple[int, int, int], columns: tuple[int, int],
-                 hidden: tuple[int, ...] = (64,)):
+                 hidden: tuple[int, ...] = (64,), rows: tuple[int, int] | None = None,
+                 past_columns: tuple[int, int] | None = None):
         super().__init__()
-        self.crop = PixelColumns(shape, columns)
+        self.crop = PixelCrop(shape, columns, rows, past_columns)
         self.net = mlp(self.crop.size, hidden, 1, last_gain=1.0)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
@@ -164,9 +175,11 @@ def make_networks(config) -> tuple[nn.Module, nn.Module]:
         from flappy_pg.game.pixels import PixelPairs
         shape = PixelPairs(config.game).shape
         if config.pixel_net == "mlp":
-            columns = tuple(config.pixel_columns)
-            return (PixelMLPPolicy(shape, columns, config.hidden, config.init_flap_prob),
-                    PixelMLPValue(shape, columns, config.hidden))
+            window = dict(columns=tuple(config.pixel_columns), rows=tuple(config.pixel_rows),
+                          past_columns=tuple(config.pixel_past_columns))
+            return (PixelMLPPolicy(shape, hidden=config.hidden,
+                                   init_flap_prob=config.init_flap_prob, **window),
+                    PixelMLPValue(shape, hidden=config.hidden, **window))
         return (PixelPolicy(shape, config.hidden, config.init_flap_prob),
                 PixelValue(shape, config.hidden))
     return (Policy(8, config.hidden, config.init_flap_prob, config.input_scale),
@@ -220,9 +233,8 @@ class NumpyPixelActor(NumpyActor):
         linears = [m for m in policy.net if isinstance(m, nn.Linear)]
         self.layers = [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
                        for m in linears]
-        self.first, self.last = policy.crop.first, policy.crop.last
+        self.cut = policy.crop.cut
         self.input_scale = np.float32(1 / 255)
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        crop = crop_columns(observations, self.first, self.last)
-        return super().flap_probability(crop.reshape(len(crop), -1).astype(np.float32))
+        return super().flap_probability(self.cut(observations).astype(np.float32))
