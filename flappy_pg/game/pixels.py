@@ -128,11 +128,10 @@ class PixelFrames:
 
 
 class PixelPairs:
-    """Observations of shape (2, rows, cols): the frame one step ago, then the frame now (with
-    `columns`, only those columns of both)."""
+    """Observations of shape (2, rows, cols): the frame one step ago, then the frame now."""
 
-    def __init__(self, config: GameConfig, columns: tuple[int, int] | None = None):
-        self.frames = PixelFrames(config, lookback=True, columns=columns)
+    def __init__(self, config: GameConfig):
+        self.frames = PixelFrames(config, lookback=True)
         self.shape = (2, *self.frames.shape)
         self.speed = config.pipe_speed
 

@@ -11,7 +11,7 @@ from flappy_pg.envs.vector import FlappyBirdVectorEnv
 from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig
 from flappy_pg.game.core import GameBatch, Physics
-from flappy_pg.game.pixels import BIRD, CELL, PIPE, PixelFrames, PixelPairs
+from flappy_pg.game.pixels import BIRD, CELL, PIPE, PixelFrames
 from flappy_pg.render.renderer import Renderer
 
 
@@ -113,12 +113,12 @@ def test_a_pair_shows_the_frame_a_step_ago_beside_the_frame_now():
 @pytest.mark.parametrize("config", [GameConfig(), GameConfig(pipe_gap=150, pipe_spacing=100)])
 def test_a_window_of_columns_draws_the_same_cells_as_the_whole_frame(config, columns):
     batch = played_batch(config, games=24)
-    whole, window = PixelPairs(config), PixelPairs(config, columns=columns)
+    whole, window = PixelFrames(config, lookback=True), PixelFrames(config, lookback=True, columns=columns)
     expected = whole.of_batch(batch)[..., columns[0]:columns[1]]
     assert window.shape == expected.shape[1:]
     assert np.array_equal(window.of_batch(batch), expected)
     for i in range(batch.num_games):
-        assert np.array_equal(window.of_game(batch.game(i)), whole.of_game(batch.game(i))[..., columns[0]:columns[1]])
+        assert np.array_equal(window.of_game(batch.game(i)), whole.of_game(batch.game(i))[:, columns[0]:columns[1]])
 
 
 def test_pixel_env_passes_both_checkers():
