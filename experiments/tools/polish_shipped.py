@@ -25,7 +25,7 @@ settings = {key: (float(value) if "." in value or "e" in value else int(value)) 
 def check(trainer):
     return evaluate(policy_actor(trainer.policy, np.random.default_rng(5), greedy=True),
                     trainer.config.game, episodes=100, max_score=1000,
-                    seed=trainer.config.eval_seed)
+                    seed=trainer.config.eval_seed, obs_type=trainer.config.obs_type)
 
 
 trainer = Trainer.restore(path, settings)
