@@ -109,6 +109,12 @@ class PixelFrames:
         return self.draw(games.y, games.pipe_x, games.key, games.next_index, games.next_gap,
                          games.after_gap)
 
+    def of_batch_before(self, games) -> np.ndarray:
+        """The frames a step ago, drawn from the current state: the bird back by its speed, the
+        pipes by theirs (needs `lookback`, which covers the pipe that may show only then)."""
+        return self.draw(games.y - games.vel, games.pipe_x + self.config.pipe_speed, games.key,
+                         games.next_index, games.next_gap, games.after_gap)
+
     def of_game(self, game) -> np.ndarray:
         """One game's frame (rows x cols), drawn with slices: the same cells as `draw`."""
         c, p = self.config, self.physics
@@ -133,13 +139,10 @@ class PixelPairs:
     def __init__(self, config: GameConfig):
         self.frames = PixelFrames(config, lookback=True)
         self.shape = (2, *self.frames.shape)
-        self.speed = config.pipe_speed
 
     def of_batch(self, games) -> np.ndarray:
-        draw = self.frames.draw
         pairs = np.empty((games.num_games, *self.shape), dtype=np.uint8)
-        pairs[:, 0] = draw(games.y - games.vel, games.pipe_x + self.speed, games.key,
-                           games.next_index, games.next_gap, games.after_gap)
+        pairs[:, 0] = self.frames.of_batch_before(games)
         pairs[:, 1] = self.frames.of_batch(games)
         return pairs
 
@@ -164,13 +167,10 @@ class PixelPairCut:
         if not height:
             raise ValueError(f"rows {rows} hold none of the frame's {self.now.shape[0]} rows")
         self.shape = (height * (self.past.shape[1] + self.now.shape[1]),)
-        self.speed = config.pipe_speed
 
     def of_batch(self, games) -> np.ndarray:
         n = games.num_games
-        past = self.past.draw(games.y - games.vel, games.pipe_x + self.speed, games.key,
-                              games.next_index, games.next_gap, games.after_gap)
-        now = self.now.of_batch(games)
+        past, now = self.past.of_batch_before(games), self.now.of_batch(games)
         return np.concatenate([past[:, self.rows].reshape(n, -1), now[:, self.rows].reshape(n, -1)],
                               axis=1)
 
