@@ -378,3 +378,35 @@ def test_a_cnn_pixel_checkpoint_saved_before_pixel_net_existed_still_loads(tmp_p
     torch.save(payload, path)
     policy, _ = load_policy(path)
     assert isinstance(policy, PixelPolicy)
+
+
+def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update():
+    import torch
+
+    from flappy_pg.agents.reinforce.algorithm import surrogate_loss
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.networks import actor_for, make_networks
+    torch.manual_seed(0)
+    policy, _ = make_networks(TrainConfig.for_obs("pixels", torch_threads=1))
+    with torch.no_grad():
+        for parameter in policy.parameters():
+            parameter.normal_(0, 0.05)
+    rng = np.random.default_rng(2)
+    frames = rng.choice(np.array([0, 64, 128, 255], dtype=np.uint8), (24, 2, 64, 36))
+    actor = actor_for(policy, keep_first_layer=True)
+    actor.flap_probability(frames[:10])  # two calls, as two steps of a round
+    actor.flap_probability(frames[10:])
+    first_layer = torch.from_numpy(np.concatenate(actor.first_layer))
+    assert first_layer.shape == (24, 64)
+    actions = torch.from_numpy(rng.integers(0, 2, 24))
+    adv = torch.from_numpy(rng.normal(size=24)).float()
+    observations = torch.from_numpy(frames)
+    grads = []
+    for known in (None, first_layer):
+        policy.zero_grad()
+        loss, _ = surrogate_loss(policy, observations, actions, adv, 0.01, first_layer=known)
+        loss.backward()
+        grads.append([p.grad.clone() for p in policy.parameters()])
+    for plain, reused in zip(*grads):
+        assert torch.allclose(plain, reused, rtol=1e-4, atol=1e-6)
+    assert actor_for(policy).first_layer is None  # only kept when asked

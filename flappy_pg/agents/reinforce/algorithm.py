@@ -38,9 +38,11 @@ from flappy_pg.game.curriculum import training_physics
 
 
 # -- 1. the buffer: complete episodes ----------------------------------------------------------
-def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False) -> Act:
-    """Actions from a snapshot of the policy: sampled from π(·|s), or its most likely action."""
-    actor = actor_for(policy)
+def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False,
+                 actor=None) -> Act:
+    """Actions from a snapshot of the policy (or the given `actor` of it): sampled from π(·|s),
+    or its most likely action."""
+    actor = actor or actor_for(policy)
 
     def act(observations: np.ndarray) -> np.ndarray:
         p_flap = actor.flap_probability(observations)
@@ -50,12 +52,11 @@ def policy_actor(policy: Policy, rng: np.random.Generator, greedy: bool = False)
     return act
 
 
-def collect_batch(play_round: Callable[[Act], Episodes], policy: Policy, rng: np.random.Generator,
-                  min_steps: int = 0, min_deaths: int = 0, max_rounds: int = 1) -> list[Episodes]:
-    """Rounds of one complete episode per game, all with the same policy, until the batch holds
-    at least `min_steps` steps and `min_deaths` crashes, or `max_rounds` rounds were played
-    (a step target is always met)."""
-    act = policy_actor(policy, rng)
+def collect_batch(play_round: Callable[[Act], Episodes], act: Act, min_steps: int = 0,
+                  min_deaths: int = 0, max_rounds: int = 1) -> list[Episodes]:
+    """Rounds of one complete episode per game, all with the same policy (`act`), until the
+    batch holds at least `min_steps` steps and `min_deaths` crashes, or `max_rounds` rounds were
+    played (a step target is always met)."""
     rounds = [play_round(act)]
 
     def short() -> bool:
@@ -103,11 +104,13 @@ def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None
 
 # -- 4. the policy-gradient step ---------------------------------------------------------------
 def surrogate_loss(policy: Policy, observations: torch.Tensor, actions: torch.Tensor,
-                   adv: torch.Tensor, entropy_coef: float,
-                   entropy_floor: float = 0.0) -> tuple[torch.Tensor, dict]:
+                   adv: torch.Tensor, entropy_coef: float, entropy_floor: float = 0.0,
+                   first_layer: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
     """-mean(log π(a|s) · Â) - c · entropy: its gradient is the REINFORCE estimator. With an
-    `entropy_floor`, the bonus applies only when the batch's mean entropy is below it."""
-    log_probs = torch.log_softmax(policy(observations), dim=-1)  # as Categorical, cheaper
+    `entropy_floor`, the bonus applies only when the batch's mean entropy is below it.
+    `first_layer`: the pixel MLP's first-layer products, as the actor computed them."""
+    logits = policy(observations) if first_layer is None else policy(observations, first_layer)
+    log_probs = torch.log_softmax(logits, dim=-1)  # as Categorical, cheaper
     log_prob = log_probs.gather(1, actions[:, None]).squeeze(1)
     entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
     policy_loss = -(log_prob * adv).mean()
@@ -118,8 +121,9 @@ def surrogate_loss(policy: Policy, observations: torch.Tensor, actions: torch.Te
 
 
 def policy_update(policy, optimizer, observations, actions, adv, entropy_coef, max_grad_norm,
-                  entropy_floor=0.0):
-    loss, stats = surrogate_loss(policy, observations, actions, adv, entropy_coef, entropy_floor)
+                  entropy_floor=0.0, first_layer=None):
+    loss, stats = surrogate_loss(policy, observations, actions, adv, entropy_coef, entropy_floor,
+                                 first_layer)
     optimizer.zero_grad()
     loss.backward()
     if max_grad_norm > 0:
@@ -155,17 +159,29 @@ def complete_steps(episodes: Episodes, tail: int) -> np.ndarray:
 
 
 def flatten(rounds: list[Episodes], config: TrainConfig):
-    """The batch's steps as flat tensors, with each step's Monte Carlo return."""
+    """The batch's steps as flat tensors, with each step's Monte Carlo return; and the mask of
+    the steps kept, in the order the rounds recorded them (`Episodes.observations_at`)."""
     credit = discounted_returns if config.returns == "reward-to-go" else full_returns
-    obs, actions, returns = [], [], []
+    obs, actions, returns, kept = [], [], [], []
     for r in rounds:
         g = credit(r.rewards, r.mask, config.gamma)
         keep = complete_steps(r, config.truncated_tail)
         obs.append(r.observations_at(keep))
         actions.append(r.actions[keep])
         returns.append(g[keep])
+        kept.append(keep[r.mask])
     return (torch.from_numpy(np.concatenate(obs)), torch.from_numpy(np.concatenate(actions)),
-            torch.from_numpy(np.concatenate(returns)).float())
+            torch.from_numpy(np.concatenate(returns)).float(), np.concatenate(kept))
+
+
+def kept_first_layer(actor, kept: np.ndarray) -> torch.Tensor | None:
+    """The first-layer products a pixel MLP's actor kept (one row per step played, in the order
+    played, as `kept`), at the steps the update uses; None for other actors."""
+    if getattr(actor, "first_layer", None) is None:
+        return None
+    products = np.concatenate(actor.first_layer)
+    assert len(products) == len(kept), "the actor was called outside the batch's rounds"
+    return torch.from_numpy(products[kept])
 
 
 # -- the trainer ------------------------------------------------------------------------------
@@ -208,20 +224,21 @@ class Trainer:
         """Collect one batch of complete episodes and make one policy-gradient update."""
         c = self.config
         start = time.perf_counter()
-        rounds = collect_batch(self.play_round, self.policy, self.rng, c.batch_steps,
-                               c.min_deaths, c.max_rounds)
+        actor = actor_for(self.policy, keep_first_layer=True)
+        rounds = collect_batch(self.play_round, policy_actor(self.policy, self.rng, actor=actor),
+                               c.batch_steps, c.min_deaths, c.max_rounds)
         if c.lr_half_life_steps:  # a schedule on env steps, so a resumed run follows it exactly
             for group in self.optimizer.param_groups:
                 group["lr"] = c.lr * 0.5 ** (self.state.env_steps / c.lr_half_life_steps)
         collect_seconds = time.perf_counter() - start
-        obs, actions, returns = flatten(rounds, c)
+        obs, actions, returns, kept = flatten(rounds, c)
         values = None
         if c.baseline == "value":
             with torch.no_grad():
                 values = self.value(obs)
         adv = advantages(returns, c.baseline, values, c.normalize_advantages)
         stats = policy_update(self.policy, self.optimizer, obs, actions, adv, c.entropy_coef,
-                              c.max_grad_norm, c.entropy_floor)
+                              c.max_grad_norm, c.entropy_floor, kept_first_layer(actor, kept))
         if c.baseline == "value":
             stats["value_loss"] = fit_baseline(self.value, self.value_optimizer, obs, returns,
                                                c.value_steps, c.value_minibatch, self.generator)

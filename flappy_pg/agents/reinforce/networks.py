@@ -153,8 +153,30 @@ class PixelMLPPolicy(CategoricalPolicy):
         self.net = mlp(self.crop.size, hidden, 2, last_gain=0.01)
         flap_bias(self.net[-1], init_flap_prob)
 
-    def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        return self.net(self.crop(frames))
+    def forward(self, frames: torch.Tensor, first_layer: torch.Tensor | None = None) -> torch.Tensor:
+        """The logits; with `first_layer`, the products of the cells with the first layer's
+        weights that the actor already computed with these same weights, so only their
+        gradient is computed here (the batch's largest product, done once instead of twice)."""
+        if first_layer is None:
+            return self.net(self.crop(frames))
+        first = self.net[0]
+        hidden = KnownProducts.apply(self.crop(frames), first.weight, first_layer) + first.bias
+        return self.net[1:](hidden)
+
+
+class KnownProducts(torch.autograd.Function):
+    """x @ W.T, given already computed (`products`), with its gradient for W: x's gradient is
+    never needed (the inputs are pixels)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, products):
+        ctx.save_for_backward(x)
+        return products.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return None, grad.T @ x, None
 
 
 class PixelMLPValue(nn.Module):
@@ -199,12 +221,13 @@ class TorchActor:
         return self.policy.flap_probability(batch).numpy()
 
 
-def actor_for(policy: CategoricalPolicy):
-    """The fastest actor for a policy: a numpy snapshot of an MLP, or the network itself."""
+def actor_for(policy: CategoricalPolicy, keep_first_layer: bool = False):
+    """The fastest actor for a policy: a numpy snapshot of an MLP, or the network itself. With
+    `keep_first_layer`, a pixel MLP's actor keeps its first-layer products (`NumpyPixelActor`)."""
     if isinstance(policy, Policy):
         return NumpyActor(policy)
     if isinstance(policy, PixelMLPPolicy):
-        return NumpyPixelActor(policy)
+        return NumpyPixelActor(policy, keep_first_layer)
     return TorchActor(policy)
 
 
@@ -229,14 +252,26 @@ class NumpyActor:
 
 
 class NumpyPixelActor(NumpyActor):
-    """The same snapshot for a `PixelMLPPolicy`: crop, scale and flatten the frames in numpy."""
+    """The same snapshot for a `PixelMLPPolicy`: crop, scale and flatten the frames in numpy.
+    With `keep_first_layer`, it keeps the products of each call's cells with the first layer's
+    weights (`first_layer`, one array per call), for the update to reuse."""
 
-    def __init__(self, policy: PixelMLPPolicy):
+    def __init__(self, policy: PixelMLPPolicy, keep_first_layer: bool = False):
         linears = [m for m in policy.net if isinstance(m, nn.Linear)]
         self.layers = [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
                        for m in linears]
         self.cut = policy.crop.cut
-        self.input_scale = np.float32(1 / 255)
+        self.first_layer: list[np.ndarray] | None = [] if keep_first_layer else None
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        return super().flap_probability(self.cut(observations).astype(np.float32))
+        cells = self.cut(observations).astype(np.float32) / np.float32(255)  # as PixelCrop does
+        (weight, bias), *rest = self.layers
+        products = cells @ weight
+        if self.first_layer is not None:
+            self.first_layer.append(products)
+        h = np.tanh(products + bias)
+        for weight, bias in rest[:-1]:
+            h = np.tanh(h @ weight + bias)
+        weight, bias = rest[-1]
+        logits = h @ weight + bias
+        return 1.0 / (1.0 + np.exp(logits[:, 0] - logits[:, 1]))
