@@ -380,12 +380,14 @@ def test_a_cnn_pixel_checkpoint_saved_before_pixel_net_existed_still_loads(tmp_p
     assert isinstance(policy, PixelPolicy)
 
 
-def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update():
+@pytest.mark.parametrize("block_rows", [4096, 7])  # one block of rows, or several
+def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_rows, monkeypatch):
     import torch
 
     from flappy_pg.agents.reinforce.algorithm import surrogate_loss
     from flappy_pg.agents.reinforce.config import TrainConfig
-    from flappy_pg.agents.reinforce.networks import actor_for, make_networks
+    from flappy_pg.agents.reinforce.networks import KnownProducts, actor_for, make_networks
+    monkeypatch.setattr(KnownProducts, "ROWS", block_rows)
     torch.manual_seed(0)
     policy, _ = make_networks(TrainConfig.for_obs("pixels", torch_threads=1))
     with torch.no_grad():
