@@ -1,15 +1,18 @@
 """Env steps per second of pixel training updates, and their statistics (to check that a speed-up
 changes no update): `early` times N updates of a fresh seed-0 policy after one warm-up update,
-`late` N updates resumed from checkpoints/reinforce-pixels.pt; JSON overrides TrainConfig.
+`late` N updates resumed from checkpoints/reinforce-pixels.pt, `resume:PATH` from any checkpoint;
+JSON overrides TrainConfig.
 
     python experiments/pixels/time_updates.py early 40 [JSON]
+    python experiments/pixels/time_updates.py resume:checkpoints/NAME/latest.pt 10
 """
 import sys, time, json, resource
 from flappy_pg.agents.reinforce.algorithm import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 mode = sys.argv[1]; n = int(sys.argv[2]); over = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-if mode == "late":
-    t = Trainer.restore("checkpoints/reinforce-pixels.pt", over)
+if mode == "late" or mode.startswith("resume:"):
+    path = "checkpoints/reinforce-pixels.pt" if mode == "late" else mode.split(":", 1)[1]
+    t = Trainer.restore(path, over)
 else:
     t = Trainer(TrainConfig.for_obs("pixels", seed=0, **over))
 t.step()
