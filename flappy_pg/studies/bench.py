@@ -6,6 +6,7 @@ Every figure is measured in the run that prints it. Actions are a fixed seeded r
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import sys
 import time
@@ -196,12 +197,14 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
     """One seed of the learning benchmark, as a job: train REINFORCE with the default settings;
     every `check_every` seconds of training, and at each mark, evaluate the policy (greedy,
     `episodes` unseen games capped at `max_score`) to find when it first reached an evaluation
-    mean of `target_mean` and a share `target_capped` of games at the cap. Evaluation time is
-    not training time. Returns {"rows": the rows at the marks, "result": a SeedResult's
+    mean of `target_mean` and a share `target_capped` of games at the cap. The policy a check
+    evaluates is the one after the last update that ended within the check's time, so a target
+    met "at 300 s" was met by a policy trained at most 300 s. Evaluation time is not training
+    time. Returns {"rows": the rows at the marks, "result": a SeedResult's
     fields}; with `save_path`, the final trainer is saved there (a checkpoint `eval`, `watch`
     and `train --resume` take)."""
     from flappy_pg.agents.evaluate import TEST_SEED, evaluate
-    from flappy_pg.agents.reinforce.algorithm import Trainer
+    from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
     from flappy_pg.agents.reinforce.config import TrainConfig
 
     def progress(line: str) -> None:
@@ -214,22 +217,25 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
     checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
     result = SeedResult(seed, 0.0, 0)
     while checks:
-        stats = trainer.step()
-        s = trainer.state
-        if s.seconds < checks[0]:
+        # the policy, training seconds and env steps before this update, for the checks it crosses
+        policy, seconds, env_steps = (copy.deepcopy(trainer.policy), trainer.state.seconds,
+                                      trainer.state.env_steps)
+        trainer.step()
+        if trainer.state.seconds < checks[0]:
             continue
-        passed = [c for c in checks if c <= s.seconds]
+        passed = [c for c in checks if c <= trainer.state.seconds]
         checks = checks[len(passed):]
-        score = evaluate(trainer.eval_actor(), trainer.config.game, episodes=episodes,
-                         seed=TEST_SEED, max_score=max_score, obs_type=trainer.config.obs_type)
+        act = policy_actor(policy, np.random.default_rng(trainer.config.eval_seed), greedy=True)
+        score = evaluate(act, trainer.config.game, episodes=episodes, seed=TEST_SEED,
+                         max_score=max_score, obs_type=trainer.config.obs_type)
         if result.to_mean is None and score.mean >= target_mean:
-            result.to_mean = (s.seconds, s.env_steps)
+            result.to_mean = (seconds, env_steps)
         if result.to_capped is None and score.capped_share >= target_capped:
-            result.to_capped = (s.seconds, s.env_steps)
-        progress(f"seed {seed} at {s.seconds:.1f}s ({s.env_steps:,} steps): {score.line()}")
+            result.to_capped = (seconds, env_steps)
+        progress(f"seed {seed} at {seconds:.1f}s ({env_steps:,} steps): {score.line()}")
         for mark in (m for m in marks if m in passed):
-            rows.append({"seed": seed, "mark_s": mark, "train_s": stats["seconds"],
-                         "env_steps": stats["env_steps"], **score.summary()})
+            rows.append({"seed": seed, "mark_s": mark, "train_s": round(seconds, 3),
+                         "env_steps": env_steps, **score.summary()})
     result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
     if save_path:
         trainer.save(save_path)
