@@ -47,7 +47,8 @@ def bench_env(steps, seed):
                    "each seed's run.")
 @click.option("--check-every", type=Finite(0, 3600), default=10, show_default=True,
               help="Training seconds between the evaluations that find when each target was "
-                   "first reached (0: only at the marks).")
+                   "first reached (0: only at the marks). Each evaluates the policy as it stood "
+                   "then: after the last update that ended within that time.")
 @click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
               show_default=True, help="Evaluation episodes per check.")
 @click.option("--max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=1000, show_default=True)
