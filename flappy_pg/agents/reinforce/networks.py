@@ -251,17 +251,26 @@ class NumpyActor:
 
     def __init__(self, policy: Policy):
         self.input_scale = np.float32(policy.input_scale)
-        linears = [m for m in policy.net if isinstance(m, nn.Linear)]
-        self.layers = [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
-                       for m in linears]
+        self.layers = numpy_layers(policy)
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        h = observations * self.input_scale
-        for weight, bias in self.layers[:-1]:
+        return self.from_first_layer((observations * self.input_scale) @ self.layers[0][0])
+
+    def from_first_layer(self, products: np.ndarray) -> np.ndarray:
+        """The flap probability from the inputs' products with the first layer's weights."""
+        h = np.tanh(products + self.layers[0][1])
+        for weight, bias in self.layers[1:-1]:
             h = np.tanh(h @ weight + bias)
         weight, bias = self.layers[-1]
         logits = h @ weight + bias
         return 1.0 / (1.0 + np.exp(logits[:, 0] - logits[:, 1]))
+
+
+def numpy_layers(policy: nn.Module) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(weight as inputs x outputs, bias) of each linear layer of `policy.net`, copied."""
+    linears = [m for m in policy.net if isinstance(m, nn.Linear)]
+    return [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
+            for m in linears]
 
 
 class NumpyPixelActor(NumpyActor):
@@ -270,21 +279,12 @@ class NumpyPixelActor(NumpyActor):
     weights (`first_layer`, one array per call), for the update to reuse."""
 
     def __init__(self, policy: PixelMLPPolicy, keep_first_layer: bool = False):
-        linears = [m for m in policy.net if isinstance(m, nn.Linear)]
-        self.layers = [(m.weight.detach().cpu().numpy().T.copy(), m.bias.detach().cpu().numpy().copy())
-                       for m in linears]
+        self.layers = numpy_layers(policy)
         self.cut = policy.crop.cut
         self.first_layer: list[np.ndarray] | None = [] if keep_first_layer else None
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        cells = scaled(self.cut(observations))
-        (weight, bias), *rest = self.layers
-        products = cells @ weight
+        products = scaled(self.cut(observations)) @ self.layers[0][0]
         if self.first_layer is not None:
             self.first_layer.append(products)
-        h = np.tanh(products + bias)
-        for weight, bias in rest[:-1]:
-            h = np.tanh(h @ weight + bias)
-        weight, bias = rest[-1]
-        logits = h @ weight + bias
-        return 1.0 / (1.0 + np.exp(logits[:, 0] - logits[:, 1]))
+        return self.from_first_layer(products)
