@@ -412,3 +412,29 @@ def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_
     for plain, reused in zip(*grads):
         assert torch.allclose(plain, reused, rtol=1e-4, atol=1e-6)
     assert actor_for(policy).first_layer is None  # only kept when asked
+
+
+def test_the_kept_first_layer_rows_are_those_of_the_batch_observations():
+    """Over several rounds, the actor's kept products line up with the flattened observations."""
+    import torch
+
+    from flappy_pg.agents.reinforce.algorithm import (
+        Trainer,
+        collect_batch,
+        flatten,
+        kept_first_layer,
+    )
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.networks import actor_for, scaled
+    trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1))
+    with torch.no_grad():
+        trainer.policy.net[0].weight.normal_(0, 0.05)  # products that differ from row to row
+    actor = actor_for(trainer.policy, keep_first_layer=True)
+    rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
+                           min_steps=1000)
+    assert len(rounds) >= 2
+    obs, _, _, kept = flatten(rounds, trainer.config)
+    products = kept_first_layer(actor, kept)
+    weight = trainer.policy.net[0].weight.detach().numpy()
+    assert products.shape == (len(obs), weight.shape[0])
+    assert np.allclose(products.numpy(), scaled(obs.numpy()) @ weight.T, atol=1e-5)
