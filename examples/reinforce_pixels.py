@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 
 

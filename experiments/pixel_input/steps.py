@@ -9,7 +9,7 @@ import sys
 import time
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 
 name, seed, budget, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])

@@ -9,7 +9,7 @@ import numpy as np, torch
 from torch import nn
 import flappy_pg.agents.reinforce.algorithm as R
 import flappy_pg.agents.reinforce.networks as P
-from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.evaluate import evaluate
 

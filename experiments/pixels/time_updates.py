@@ -7,7 +7,7 @@ JSON overrides TrainConfig.
     python experiments/pixels/time_updates.py resume:checkpoints/NAME/latest.pt 10
 """
 import sys, time, json, resource
-from flappy_pg.agents.reinforce.algorithm import Trainer
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 mode = sys.argv[1]; n = int(sys.argv[2]); over = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
 if mode == "late" or mode.startswith("resume:"):

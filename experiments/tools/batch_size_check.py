@@ -14,7 +14,8 @@ import time
 import numpy as np
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
+from flappy_pg.agents.reinforce.algorithm import policy_actor
+from flappy_pg.agents.reinforce.trainer import Trainer
 
 path, budget = sys.argv[1], int(float(sys.argv[2]))
 print(f"{path}: before: ", end="")

@@ -15,7 +15,8 @@ import time
 import numpy as np
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
+from flappy_pg.agents.reinforce.algorithm import policy_actor
+from flappy_pg.agents.reinforce.trainer import Trainer
 
 path, budget, every, out = sys.argv[1], int(float(sys.argv[2])), int(float(sys.argv[3])), sys.argv[4]
 pairs = (item.split("=", 1) for item in sys.argv[5].split("+"))

@@ -16,7 +16,8 @@ import time
 import numpy as np
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
+from flappy_pg.agents.reinforce.algorithm import policy_actor
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.config import TrainConfig
 
 settings = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}

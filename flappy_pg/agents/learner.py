@@ -2,8 +2,9 @@
 serve them all.
 
 A learner (REINFORCE's `Trainer`, Q-learning's `QLearner`) has a `config` (its settings, with
-the budget and evaluation settings), a `state` (the `RunState` counters), `step()` (one update;
-returns its figures), `eval_actor()` (greedy actions for evaluation), `save(path)` and the
+the budget and evaluation settings), a `state` (the `RunState` counters), `step(should_stop)`
+(one update; returns its figures; may drop a batch and raise `Abandoned` when `should_stop()`,
+leaving the learner as it was before the update), `eval_actor()` (greedy actions for evaluation), `save(path)` and the
 class method `restore(path, overrides)` (the learner a saved file holds, with budget settings
 overridden).
 """
@@ -22,6 +23,22 @@ from flappy_pg.errors import ConfigError
 
 #: Maps the observations of the games still playing to their actions (0 or 1).
 Act = Callable[[np.ndarray], np.ndarray]
+
+
+class Abandoned(Exception):
+    """A stop was asked for in the middle of a batch or an evaluation, which is dropped."""
+
+
+def abandonable(act: Act, should_stop: Callable[[], bool],
+                on_abandon: Callable[[], None] = lambda: None) -> Act:
+    """`act`, which drops what it plays (raises `Abandoned`, after `on_abandon()`) as soon as
+    `should_stop()`: checked every frame, so a stop comes at once even inside a long batch."""
+    def checked(observations: np.ndarray) -> np.ndarray:
+        if should_stop():
+            on_abandon()
+            raise Abandoned
+        return act(observations)
+    return checked
 
 
 @dataclass
@@ -54,7 +71,7 @@ class Learner(Protocol):
     config: object
     state: RunState
 
-    def step(self) -> dict: ...
+    def step(self, should_stop: Callable[[], bool] | None = None) -> dict: ...
 
     def eval_actor(self) -> Act: ...
 

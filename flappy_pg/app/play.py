@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flappy_pg.files import atomic_write_text
 from flappy_pg.game.config import GameConfig
 from flappy_pg.game.core import Physics, ScalarOps, SingleGame, draw_key
 from flappy_pg.paths import user_data_dir
@@ -56,10 +57,7 @@ def save_best(config: GameConfig, best: int, against: str | None = None) -> None
     except (OSError, ValueError):
         scores = {}
     scores[best_key(config, against)] = best
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(scores, indent=1))
-    temporary.replace(path)
+    atomic_write_text(path, json.dumps(scores, indent=1))
 
 
 class PlaySession:

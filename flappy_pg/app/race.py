@@ -17,11 +17,24 @@ from flappy_pg.envs.single import observation_setup
 from flappy_pg.game.config import GameConfig
 from flappy_pg.game.core import draw_key
 from flappy_pg.game.race import Race
+from flappy_pg.render.renderer import LABEL_ABOVE, LABEL_HEIGHT
 
 # Tints of the racing birds (multiplied into the sprite), and the colour of their labels.
 TINTS = ((255, 120, 120), (120, 170, 255), (130, 230, 130), (230, 150, 255), (255, 200, 90),
          (120, 235, 235), (250, 250, 250), (200, 160, 120))
 END_PAUSE_FRAMES = 45  # a round's result stays up for 1.5 s before the next round
+
+
+def spread_labels(wanted: list[float], height: float = LABEL_HEIGHT, top: float = 2.0
+                  ) -> list[float]:
+    """Tops for labels that want to sit at `wanted` (in that order), moved down just enough that
+    no two overlap and none leaves the screen's top: birds flying close keep readable labels."""
+    tops = [0.0] * len(wanted)
+    floor = top
+    for i in sorted(range(len(wanted)), key=lambda i: wanted[i]):
+        tops[i] = floor = max(wanted[i], floor)
+        floor += height
+    return tops
 
 
 @dataclass
@@ -85,12 +98,12 @@ class RaceRound:
             if x > -c.bird_width:
                 renderer.draw_crash_marker(x, y, TINTS[bird % len(TINTS)],
                                            f"{self.racers[bird].label}: {int(race.scores[bird])}")
-        for bird in range(len(self.racers)):
-            if bird == player or bird in self.fell_at:
-                continue
+        ghosts = [b for b in range(len(self.racers)) if b != player and b not in self.fell_at]
+        label_tops = spread_labels([float(race.games.y[b]) - LABEL_ABOVE for b in ghosts])
+        for bird, label_y in zip(ghosts, label_tops):
             renderer.draw_ghost(float(race.games.y[bird]), float(race.games.vel[bird]), t,
                                 TINTS[bird % len(TINTS)], alpha=150 if player is not None else 230,
-                                label=self.racers[bird].label, label_row=bird)
+                                label=self.racers[bird].label, label_y=label_y)
         if player is not None and player not in self.fell_at:
             renderer.draw_bird(float(race.games.y[player]), float(race.games.vel[player]), t)
         shown = race.scores.max() if player is None else race.scores[player]

@@ -4,7 +4,6 @@ imported only inside the commands that need them, so `flappy-pg --help` stays fa
 
 from __future__ import annotations
 
-import os
 import signal
 
 import click
@@ -25,7 +24,6 @@ from flappy_pg.cli.train import train
 def main():
     """Flappy Bird learned by REINFORCE (Monte Carlo policy gradient), with a tabular Q-learning
     baseline. Train headless, watch the agent, play yourself, compare, sweep settings, benchmark."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 
 for command in (bench, play, train, eval_command, watch, qlearn, compare, sweep, gradlab):

@@ -91,8 +91,8 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
                                                  capped_within=capped_within,
                                                  budget=max(mark_list))]:
         click.echo(line)
-    if outcome.failed:
-        raise SystemExit(1)
+    if outcome.exit_status():
+        raise SystemExit(outcome.exit_status())
 
 
 @bench.command("gradlab")

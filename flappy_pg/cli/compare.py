@@ -57,5 +57,5 @@ def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episode
                    eval_every_seconds=eval_every_seconds,
                    eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo,
                    **jobs)
-    if outcome.failed:
-        raise SystemExit(1)
+    if outcome.exit_status():
+        raise SystemExit(outcome.exit_status())

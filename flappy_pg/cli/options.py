@@ -95,6 +95,9 @@ def parse_seeds(text: str, option: str = "--seeds") -> tuple[int, ...]:
         raise UserError(f"{option} must be whole numbers separated by commas, got {text!r}") from None
     if not all(0 <= s <= MAX_SEED for s in seeds) or len(seeds) > 100:
         raise UserError(f"{option}: at most 100 seeds, each from 0 to {MAX_SEED}")
+    twice = sorted({s for s in seeds if seeds.count(s) > 1})
+    if twice:
+        raise UserError(f"{option}: seed {twice[0]} is given twice; each seed runs once")
     return seeds
 
 

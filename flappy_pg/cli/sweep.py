@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import click
@@ -34,12 +35,16 @@ def parse_set(text: str) -> tuple[str, list[str]]:
     items = [v.strip() for v in values.split(",")] if sep else []
     if not name or not items or any(not v for v in items):
         raise UserError(f"--set {text!r}: write NAME=VALUE[,VALUE...], e.g. --set games=128,256")
+    twice = [v for i, v in enumerate(items) if v in items[:i]]
+    if twice:
+        raise UserError(f"--set {name}: the value {twice[0]!r} is given twice; each runs once")
     return name, items
 
 
 def option_argv(command: click.Command, name: str, value: str) -> list[str]:
     """The command-line words that set option `name` (as `train` spells it, without --) to
-    `value`: flags take true/false, `hidden` takes its layers separated by ':'."""
+    `value`: flags take true/false (`no-X=true` means what `--no-X` means), `hidden` takes its
+    layers separated by ':'."""
     for param in command.params:
         if not isinstance(param, click.Option):
             continue
@@ -48,6 +53,8 @@ def option_argv(command: click.Command, name: str, value: str) -> list[str]:
                 on = value.lower() in ("true", "yes", "on", "1")
                 if not on and value.lower() not in ("false", "no", "off", "0"):
                     raise UserError(f"--set {name}: takes true or false, got {value!r}")
+                if f"--{name}" not in param.opts:  # the negative spelling: true switches it off
+                    on = not on
                 return [param.opts[0] if on else param.secondary_opts[0]]
             if param.is_flag:
                 raise UserError(f"--set {name}: a flag, not a setting to sweep")
@@ -70,9 +77,10 @@ def build_settings(agent: str, sets: tuple[str, ...], seeds: tuple[int, ...], bu
     if budget_names & set(names):
         raise UserError(f"--set {sorted(budget_names & set(names))[0]}: the budget and the seeds "
                         f"are the sweep's own options (--steps, --seconds, --seeds)")
+    runs = math.prod(len(values) for _, values in grid) * len(seeds)
+    if runs > MAX_RUNS:  # counted before the grid is built: a huge grid never fills the memory
+        raise UserError(f"the grid has {runs:,} runs; at most {MAX_RUNS:,}")
     combos = list(itertools.product(*(values for _, values in grid)))
-    if len(combos) * len(seeds) > MAX_RUNS:
-        raise UserError(f"the grid has {len(combos) * len(seeds):,} runs; at most {MAX_RUNS:,}")
     settings = []
     for combo in combos:
         argv = [word for name, value in zip(names, combo)
@@ -129,5 +137,5 @@ def sweep(agent, sets, seeds, steps, seconds, final_episodes, out, jobs):
     runs, outcome = run_sweep(kind, settings, {"max_steps": steps, "max_seconds": seconds},
                               Path(folder), final_episodes=final_episodes, echo=click.echo,
                               **jobs)
-    if outcome.failed:
-        raise SystemExit(1)
+    if outcome.exit_status():
+        raise SystemExit(outcome.exit_status())

@@ -115,7 +115,7 @@ def train(game_config, reward_config, budgets, seed, out, runs, name, resume, sa
     """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints.
     Ctrl-C or SIGTERM stops after the current update and saves."""
     refuse_settings_with_resume(resume)
-    from flappy_pg.agents.reinforce.algorithm import Trainer
+    from flappy_pg.agents.reinforce.trainer import Trainer
     from flappy_pg.runs.harness import start_run
 
     def new_trainer():
@@ -129,10 +129,13 @@ def train(game_config, reward_config, budgets, seed, out, runs, name, resume, sa
 def settings_config(game_config, reward_config, budgets, seed, **options) -> TrainConfig:
     """The TrainConfig that `train` with these options would train (the options the user did
     not set take the config's defaults, or the pixel defaults with --obs pixels)."""
+    from flappy_pg.agents.reinforce.footprint import check_fits_memory
     chosen = {FIELDS.get(k, k): v for k, v in given(**options).items()}
     obs = chosen.pop("obs", DEFAULTS.obs)
-    return TrainConfig.for_obs(obs, seed=seed, game=game_config, rewards=reward_config,
-                               **budgets.all, **chosen)
+    config = TrainConfig.for_obs(obs, seed=seed, game=game_config, rewards=reward_config,
+                                 **budgets.all, **chosen)
+    check_fits_memory(config)
+    return config
 
 
 @click.command("train-settings")

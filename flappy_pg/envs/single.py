@@ -1,8 +1,9 @@
 """`flappy_pg/FlappyBird-v0`: one game of Flappy Bird as a Gymnasium environment.
 
 Actions: `Discrete(2)`, 0 = do nothing, 1 = flap. Observation (`obs_type`): the 8 normalized
-float32 features of `flappy_pg.observation` ("features", the default), or a 64 x 36 grayscale uint8
-frame of `flappy_pg.pixels` ("pixels"). Reward (`RewardConfig`): +0.1 per frame alive, +1 per pipe passed,
+float32 features of `flappy_pg.game.observation` ("features", the default), or a 64 x 36
+grayscale uint8 frame of `flappy_pg.game.pixels` ("pixels"; "pixel-pairs" adds the frame a step
+earlier). Reward (`RewardConfig`): +0.1 per frame alive, +1 per pipe passed,
 -1 on the crash frame instead. The episode terminates when the bird crashes; it is truncated
 (never terminated) by the registered step limit or by `max_score` pipes. `info["score"]` is the
 number of pipes passed. All randomness comes from `self.np_random`: when it is new (seeded),

@@ -4,7 +4,7 @@ Created by `gymnasium.make_vec("flappy_pg/FlappyBird-v0", num_envs=N, vectorizat
 or directly. Same spaces (`obs_type` "features" or "pixels"), reward and episode end as `FlappyBirdEnv`; game `i` has its own random
 generator (seeded `seed + i`), so for the same seeds it produces exactly the trajectories of N
 single envs (each game's episodes play keys from one stream drawn when it is seeded, see
-`flappy_pg.core.episode_key`, so restarts need no Python loop). Autoreset follows Gymnasium's `NEXT_STEP` mode: the step after a game's episode ends
+`flappy_pg.game.core.episode_key`, so restarts need no Python loop). Autoreset follows Gymnasium's `NEXT_STEP` mode: the step after a game's episode ends
 resets it (reward 0, not done, its action ignored); a trainer must skip that step.
 `info["score"]` holds every game's pipes passed. Like Gymnasium's own `CartPoleVectorEnv`, the env
 leaves `info["episode"]` to the standard `gymnasium.wrappers.vector.RecordEpisodeStatistics`.
@@ -30,7 +30,7 @@ from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig, RewardConfig
 from flappy_pg.game.core import GameBatch, Physics, draw_key, episode_key
 
-MAX_NUM_ENVS = 2**24  # 16.8 M games, a few GB of state: beyond it numpy fails less clearly
+MAX_NUM_ENVS = 2**20  # 1 M games, about 100 MB of state; beyond, each step takes seconds
 
 
 class FlappyBirdVectorEnv(VectorEnv):

@@ -51,7 +51,8 @@ class ScalarOps:
 #: Between the keys of a game's consecutive episodes. `gap_top` hashes key + (i + 1) * golden,
 #: so episode e's pipe i hashes stream + golden * (e * 2**32 + i + 1): distinct for every
 #: (episode, pipe) below 2**32 each, as multiplying by the odd golden constant is a bijection.
-EPISODE_STRIDE = (0x9E3779B97F4A7C15 << 32) & _MASK64
+GOLDEN = 0x9E3779B97F4A7C15  # 2**64 / the golden ratio, odd: the hashes' step
+EPISODE_STRIDE = (GOLDEN << 32) & _MASK64
 
 
 def draw_key(rng: np.random.Generator) -> int:
@@ -69,7 +70,7 @@ def episode_key(stream, episode):
 
 
 _ONE, _U30, _U27, _U31 = np.uint64(1), np.uint64(30), np.uint64(27), np.uint64(31)
-_MUL1, _MUL2, _GOLDEN = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
+_MUL1, _MUL2, _GOLDEN = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(GOLDEN)
 
 
 def _mix64(z: np.ndarray) -> np.ndarray:
@@ -87,9 +88,9 @@ def episode_keys(seed: int, round_index: int, games: int) -> np.ndarray:
     in a few array operations, with no Python loop over per-game generators. Used by training
     rollouts; the envs draw theirs from Gymnasium's `np_random`."""
     with np.errstate(over="ignore"):
-        base = _mix64(np.array([seed], dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15))
+        base = _mix64(np.array([seed], dtype=np.uint64) + _GOLDEN)
         counter = np.uint64(round_index) * np.uint64(1 << 20) + np.arange(1, games + 1, dtype=np.uint64)
-        return _mix64(base + counter * np.uint64(0x9E3779B97F4A7C15))
+        return _mix64(base + counter * _GOLDEN)
 
 
 class Physics:
@@ -99,7 +100,7 @@ class Physics:
     def __init__(self, config: GameConfig, ops=np):
         self.ops = ops
         c = self.config = config
-        self.lowest_y = c.ground_y - c.bird_height
+        self.lowest_y = c.lowest_bird_y
         self.ground_crash_y = c.ground_y - 1 - c.bird_height  # the bird's top at which it crashes
         self.gap_min = c.gap_top_min
         self.gap_choices = c.gap_top_max - c.gap_top_min + 1
@@ -173,7 +174,7 @@ class Physics:
         For arrays, `key` and `index` must be uint64 (which wraps, so no masking is needed)."""
         if isinstance(key, np.ndarray):
             return self.gap_of_hash_input((index + _ONE) * _GOLDEN + key)  # shapes broadcast
-        z = (key + (index + 1) * 0x9E3779B97F4A7C15) & _MASK64
+        z = (key + (index + 1) * GOLDEN) & _MASK64
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
         z = z ^ (z >> 31)

@@ -87,7 +87,7 @@ def bounds(config: GameConfig) -> tuple[np.ndarray, np.ndarray]:
     """Low and high bound of each feature for this game (float32 arrays)."""
     c = config
     width, height = c.screen_width, c.screen_height
-    y_low, y_high = c.highest_bird_y, c.ground_y - c.bird_height
+    y_low, y_high = c.highest_bird_y, c.lowest_bird_y
     gap_low, gap_high = c.gap_top_min, c.gap_top_max
     pipe = [(0.0, (width + c.pipe_width - c.bird_x) / width),
             ((gap_low - y_high) / height, (gap_high - y_low) / height),

@@ -23,8 +23,6 @@ WHITE = (250, 250, 250)
 
 
 def _pygame():
-    import os
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
     return pygame
 

@@ -70,7 +70,14 @@ class Recorder:
                                                            method=Image.Quantize.MEDIANCUT))
 
     def save(self) -> Path | None:
-        """Write the file; None when nothing was recorded."""
+        """Write the file; None when nothing was recorded. A failed write (a full disk) leaves
+        no temporary file behind."""
+        try:
+            return self._save()
+        finally:
+            self._temporary.unlink(missing_ok=True)
+
+    def _save(self) -> Path | None:
         if self._video is not None:
             self._video.close()
             if not self.count:

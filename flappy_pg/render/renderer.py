@@ -8,7 +8,6 @@ uses.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -28,13 +27,16 @@ def tilt(vel: float) -> float:
     return max(-90.0, min(20.0, 20.0 - max(0.0, vel + 2.0) * 9.0))
 
 
+LABEL_ABOVE = 16  # a bird's label's top above the bird's top, in screen pixels
+LABEL_HEIGHT = 13  # the height of a line of the small font, with its outline
+
+
 class Renderer:
     """Draws frames of one game config. `window=True` opens a window paced at `fps`;
     `on_screen` says whether anyone can see it (False when SDL found no display)."""
 
     def __init__(self, config: GameConfig, window: bool = False, fps: int = 30,
                  title: str = "flappy-pg"):
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         import pygame
         self.pg = pygame
         self.config = config
@@ -109,10 +111,10 @@ class Renderer:
 
     def draw_ghost(self, y: float, vel: float, t: int, tint: tuple[int, int, int],
                    alpha: int = 140, label: str = "", x: float | None = None,
-                   label_row: int = 0) -> None:
+                   label_y: float | None = None) -> None:
         """A bird drawn translucent in `tint`, with a small label above it (a race's other
-        birds; `x` the left edge, the bird's own column by default; labels of different
-        `label_row`s stack, so birds flying close together stay readable)."""
+        birds; `x` the left edge, the bird's own column by default; `label_y` the label's top,
+        16 px above the bird by default)."""
         c = self.config
         angle = int(round(tilt(vel) / TILT_STEP)) * TILT_STEP
         wing = WING_CYCLE[(t // 3) % 4]
@@ -127,7 +129,7 @@ class Renderer:
         centre = (left + c.bird_width / 2, y + c.bird_height / 2)
         self.surface.blit(sprite, sprite.get_rect(center=centre))
         if label:
-            self.draw_tag(label, centre[0], y - 16 - 12 * label_row, tint)
+            self.draw_tag(label, centre[0], y - LABEL_ABOVE if label_y is None else label_y, tint)
 
     def draw_tag(self, text: str, centre_x: float, y: float, colour) -> None:
         """A short text centred at `centre_x`, with a dark outline so it reads on sky and pipe."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from flappy_pg.agents.evaluate import CONFIRM_EPISODES, evaluate
-from flappy_pg.agents.learner import Learner, RunState
+from flappy_pg.agents.learner import Abandoned, Learner, RunState, abandonable
 from flappy_pg.agents.settings import migrate_eval_clock
 from flappy_pg.errors import ConfigError
 from flappy_pg.runs.folders import (
@@ -34,23 +34,31 @@ from flappy_pg.runs.log import RunLog
 
 class StopOnInterrupt:
     """The first Ctrl-C or SIGTERM (what `kill`, `timeout` and schedulers send) asks the loop to
-    stop after the current update, so the checkpoint is consistent; a second one interrupts at
-    once (the last checkpoint written is kept)."""
+    stop after the current update, so the checkpoint is consistent; an update still running a
+    second later is dropped (`overdue`); a second signal interrupts at once (the last checkpoint
+    written is kept)."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    GRACE = 1.0  # seconds an update may still take to finish after a stop was asked for
 
     def __init__(self, echo: Callable[[str], None], after: str = "this update"):
         self.echo, self.after = echo, after
         self.reason: str | None = None
+        self.asked_at = math.inf
         self._previous: dict = {}
 
     def requested(self) -> bool:
         return self.reason is not None
 
+    def overdue(self) -> bool:
+        """A stop was asked for more than `GRACE` seconds ago: drop the work in progress."""
+        return time.monotonic() - self.asked_at >= self.GRACE
+
     def _handle(self, signum, frame) -> None:
         if self.reason is not None:
             raise KeyboardInterrupt
         self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        self.asked_at = time.monotonic()
         self.echo(f"{self.reason}: stopping after {self.after}; again to abort at once ...")
 
     def __enter__(self):
@@ -62,6 +70,38 @@ class StopOnInterrupt:
     def __exit__(self, *exc) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+
+
+class Heartbeat:
+    """A line every `every` seconds while one piece of work (an update, an evaluation) runs
+    long, so that huge batches or layers are never silent; `beat(phase)` says what runs now."""
+
+    def __init__(self, echo: Callable[[str], None], every: float = 5.0):
+        self.echo, self.every = echo, every
+        self.phase, self.since = "update 1", time.monotonic()
+        self._shown = self.since
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def beat(self, phase: str) -> None:
+        self.phase, self.since = phase, time.monotonic()
+        self._shown = self.since
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.5):
+            now = time.monotonic()
+            if now - self._shown >= self.every:
+                self._shown = now
+                self.echo(f"{self.phase}: still running after {now - self.since:.0f} s (large "
+                          f"batches or layers make long updates; Ctrl-C stops within a second)")
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def out_of_budget(config, state: RunState, eval_games: int | None = None) -> str | None:
@@ -88,15 +128,17 @@ def eval_due(steps_before: int, steps_after: int, every: int) -> bool:
 
 def train_loop(learner, on_update: Callable[[dict], None],
                on_eval: Callable[[], int | None] | None = None,
-               should_stop: Callable[[], bool] = lambda: False) -> str:
+               should_stop: Callable[[], bool] = lambda: False,
+               should_drop: Callable[[], bool] | None = None) -> str:
     """Update until a budget is reached or `should_stop()`; an evaluation each time the env-step
     count passes a multiple of `eval_every_steps` (`on_eval` may return how many games it
-    played). Returns why it stopped."""
+    played). Returns why it stopped. `should_drop`: when an update in progress is dropped (the
+    learner raises `Abandoned`)."""
     c = learner.config
     eval_games = None
     while True:
         before = learner.state.env_steps
-        on_update(learner.step())
+        on_update(learner.step(should_stop=should_drop))
         if should_stop():
             return "interrupted"
         if on_eval and eval_due(before, learner.state.env_steps, c.eval_every_steps):
@@ -135,9 +177,11 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     evaluated_at = None  # the env-step count of the last evaluation: each state is evaluated once
 
     last_shown = -math.inf
+    interrupt, heartbeat = StopOnInterrupt(echo), Heartbeat(echo)
 
     def on_update(stats: dict) -> None:
         nonlocal last_save, last_shown
+        heartbeat.beat(f"update {stats['update'] + 1}")
         log.update(stats)  # every update is logged; the terminal gets a line a second at most
         if time.monotonic() - last_shown >= progress_every:
             echo(progress_line(stats))
@@ -152,8 +196,9 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         fresh ones (the seeds after the evaluation's) before the run stops for it."""
         nonlocal last_save, evaluated_at
         evaluated_at = learner.state.env_steps
-        result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
-                          seed=c.eval_seed, max_score=c.eval_max_score,
+        heartbeat.beat("the evaluation")
+        result = evaluate(abandonable(learner.eval_actor(), interrupt.overdue), c.game,
+                          episodes=c.eval_episodes, seed=c.eval_seed, max_score=c.eval_max_score,
                           obs_type=c.obs_type)
         s = learner.state
         s.last_eval = result.mean
@@ -166,21 +211,28 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         games = c.eval_episodes
         if confirm and c.target_score and result.mean >= c.target_score \
                 and games < CONFIRM_EPISODES:
-            check = evaluate(learner.eval_actor(), c.game, episodes=CONFIRM_EPISODES,
-                             seed=c.eval_seed + c.eval_episodes, max_score=c.eval_max_score,
-                             obs_type=c.obs_type)
+            check = evaluate(abandonable(learner.eval_actor(), interrupt.overdue), c.game,
+                             episodes=CONFIRM_EPISODES, seed=c.eval_seed + c.eval_episodes,
+                             max_score=c.eval_max_score, obs_type=c.obs_type)
             held = check.mean >= c.target_score
             echo(f"target check on {CONFIRM_EPISODES} fresh games: {check.line()}"
                  f" -> {'confirmed' if held else 'not yet, training on'}")
             s.last_eval, games = check.mean, CONFIRM_EPISODES
         learner.save(latest)
         last_save = time.monotonic()
+        heartbeat.beat(f"update {s.updates + 1}")
         return games
 
     started = time.perf_counter()
+    dropped = None
+    heartbeat.beat(f"update {learner.state.updates + 1}")
     try:
-        with StopOnInterrupt(echo) as interrupt:
-            reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested)
+        with interrupt, heartbeat:
+            try:
+                reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested,
+                                    should_drop=interrupt.overdue)
+            except Abandoned:
+                dropped = heartbeat.phase
     except KeyboardInterrupt:
         log.close()
         echo(f"aborted; the last checkpoint written is kept: continue with --resume {latest}")
@@ -188,6 +240,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     if interrupt.requested():
         reason = f"interrupted ({interrupt.reason})"
         learner.save(latest)
+        if dropped:
+            echo(f"{dropped} was dropped to stop at once")
         echo(f"latest checkpoint saved; continue with --resume {latest}")
     else:
         learner.save(latest)  # the finished update is saved before the final evaluation

@@ -49,9 +49,17 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)  # key -> error line
     stopped: str | None = None  # why the run stopped early (Ctrl-C, SIGTERM), or None
     reused: int = 0  # results taken from an earlier run (--resume)
+    total: int = 0  # jobs asked for
 
     def left(self, jobs: list[Job]) -> list[str]:
         return [j.key for j in jobs if j.key not in self.results and j.key not in self.failed]
+
+    def exit_status(self) -> int:
+        """What the command exits with: 0 when every job finished; 130 (Ctrl-C) or 143 (SIGTERM)
+        when a stop left jobs unrun, as a shell reports such a stop; else 1 when any failed."""
+        if self.stopped and len(self.results) + len(self.failed) < self.total:
+            return 143 if self.stopped.startswith("SIGTERM") else 130
+        return 1 if self.failed else 0
 
 
 class ResultStore:
@@ -62,17 +70,31 @@ class ResultStore:
         self.path = Path(path)
         self.entries: dict[str, dict] = {}
 
-    def load(self) -> None:
+    def load(self, check: Callable[[dict], object] | None = None) -> None:
+        """Read the finished results back. `check(result)` raises (KeyError, TypeError or
+        ValueError) on a result that is damaged: then nothing is used and nothing written, and
+        the one-line error names the entry."""
         try:
             stored = json.loads(self.path.read_text())
         except FileNotFoundError:
             return
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             raise ConfigError(f"{self.path} is not readable: run without --resume to start "
                               f"again") from None
         if not isinstance(stored, dict) or not all(
                 isinstance(v, dict) and {"fingerprint", "result"} <= set(v) for v in stored.values()):
             raise ConfigError(f"{self.path} is not a job store: run without --resume to start again")
+        for key, entry in stored.items():
+            try:
+                if not isinstance(entry["result"], dict):
+                    raise TypeError("not a record")
+                if check:
+                    check(entry["result"])
+            except (KeyError, TypeError, ValueError, RecursionError) as error:
+                what = f"no {error}" if isinstance(error, KeyError) else str(error) or "damaged"
+                raise ConfigError(f"{self.path}: the result of {key!r} is damaged ({what}); "
+                                  f"remove that entry to run it again and keep the others, or "
+                                  f"run without --resume") from None
         self.entries = stored
 
     def get(self, job: Job) -> dict | None:
@@ -132,7 +154,7 @@ def run_jobs(jobs: list[Job], on_result: Callable[[Job, dict], None], workers: i
     keys = [j.key for j in jobs]
     if len(set(keys)) != len(keys):
         raise ValueError("job keys must be unique")
-    outcome = Outcome()
+    outcome = Outcome(total=len(jobs))
     queue = []
     for job in jobs:
         stored = store.get(job) if store else None
@@ -236,7 +258,14 @@ class PoolBackend:
                                         initializer=_ignore_sigint)
 
     def submit(self, job: Job):
-        return self.pool.submit(_call, job.function, job.kwargs)
+        # A worker is started here; it inherits this mask, so the terminal's Ctrl-C (sent to
+        # the whole group) never reaches it, even before its initializer ignores SIGINT. A
+        # Ctrl-C arriving meanwhile waits, blocked, and reaches this process just after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.pool.submit(_call, job.function, job.kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def wait(self, handles: list) -> list:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -269,6 +298,8 @@ class RayBackend:
         self.ray = ray
         address = address or os.environ.get("RAY_ADDRESS") or None
         self.started_here = not ray.is_initialized()
+        if self.started_here and address:
+            check_reachable(address)
         if self.started_here:
             try:
                 ray.init(address=address, include_dashboard=False, log_to_driver=False,
@@ -300,6 +331,23 @@ class RayBackend:
     def close(self) -> None:
         if self.started_here:
             self.ray.shutdown()
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A Ray address (host:port or ray://host:port) answers on its port, or a one-line error:
+    Ray itself waits minutes on a wrong address, printing its retries."""
+    import socket
+    if address in ("auto", "local"):
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"Ray address {address!r}: write host:port or ray://host:port")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as error:
+        raise ConfigError(f"no Ray cluster answers at {address} ({error.strerror or error}): "
+                          f"start one there (ray start --head) or fix --ray-address / "
+                          f"RAY_ADDRESS") from None
 
 
 def stop_lines(outcome: Outcome, jobs: list[Job], kept: str) -> list[str]:

@@ -6,10 +6,13 @@ finished episode, and per update `charts/SPS`, `losses/policy_loss`, `losses/ent
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import threading
 from pathlib import Path
+
+from flappy_pg.files import atomic_write
 
 UPDATE_COLUMNS = ["update", "env_steps", "episodes", "seconds", "batch_steps", "score_mean",
                   "score_max", "return_mean", "policy_loss", "entropy", "grad_norm", "value_loss",
@@ -33,10 +36,22 @@ def keep_rows_up_to(path: Path, update: int) -> None:
                         and int(r[column]) <= update]
     if len(kept) == len(rows):
         return
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", newline="") as f:
-        csv.writer(f).writerows(kept)
-    temporary.replace(path)
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", newline="") as f:
+            csv.writer(f).writerows(kept)
+    atomic_write(path, write)
+
+
+@contextlib.contextmanager
+def naming(path: Path):
+    """An OSError raised inside names `path` when it named no file (a write on a full disk)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename:
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from None
 
 
 class RunLog:
@@ -46,7 +61,8 @@ class RunLog:
     def __init__(self, folder: str | Path, config: dict, resume_after: int | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "config.json").write_text(json.dumps(config, indent=2))
+        with naming(self.folder / "config.json"):
+            (self.folder / "config.json").write_text(json.dumps(config, indent=2))
         self._files, self._writers = [], {}
         for name, columns in (("updates", UPDATE_COLUMNS), ("evals", EVAL_COLUMNS)):
             path = self.folder / f"{name}.csv"
@@ -56,8 +72,9 @@ class RunLog:
             f = path.open("w" if fresh else "a", newline="")
             writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             if fresh:
-                writer.writeheader()
-                f.flush()  # a disk with no room fails here, before any training, in one line
+                with naming(path):
+                    writer.writeheader()
+                    f.flush()  # a disk with no room fails here, before any training, in one line
             self._files.append(f)
             self._writers[name] = writer
         self.writer_error: OSError | None = None
@@ -85,14 +102,19 @@ class RunLog:
     def _raise_writer_error(self) -> None:
         if self.writer_error is not None:
             error, self.writer_error = self.writer_error, None
-            raise error
+            with naming(self.folder / "tensorboard"):
+                raise error
+
+    def _write(self, index: int, name: str, row: dict) -> None:
+        with naming(Path(self._files[index].name)):
+            self._writers[name].writerow(row)
+            self._files[index].flush()
 
     def update(self, stats: dict) -> None:
         """One update's CSV row; its finished episodes (`episode_returns`, `episode_lengths`)
         and figures to TensorBoard, at the update's env-step count."""
         self._raise_writer_error()
-        self._writers["updates"].writerow(stats)
-        self._files[0].flush()
+        self._write(0, "updates", stats)
         if self.tensorboard:
             step = stats["env_steps"]
             for episode_return, length in zip(stats.get("episode_returns", ()),
@@ -104,8 +126,7 @@ class RunLog:
                     self.tensorboard.add_scalar(tag, stats[key], step)
 
     def evaluation(self, row: dict) -> None:
-        self._writers["evals"].writerow(row)
-        self._files[1].flush()
+        self._write(1, "evals", row)
         if self.tensorboard:
             self.tensorboard.add_scalar("eval/score_mean", row["mean"], row["env_steps"])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import sys
 import time
 import warnings
@@ -189,6 +190,24 @@ class SeedResult:
     to_mean: tuple[float, int] | None = None  # (training seconds, env steps)
     to_capped: tuple[float, int] | None = None
 
+    @classmethod
+    def of_job(cls, result: dict) -> "SeedResult":
+        """The seed's result from a `bench_seed_job` result (or a `jobs.json` kept), checked:
+        a KeyError, TypeError or ValueError names what is damaged."""
+        r = dict(result["result"])
+        for name in ("to_mean", "to_capped"):
+            r[name] = tuple(float(x) for x in r[name]) if r[name] else None
+            if r[name] is not None and len(r[name]) != 2:
+                raise ValueError(f"its {name} is not (seconds, env steps)")
+        seed_result = cls(**r)
+        numbers = [seed_result.seconds, seed_result.env_steps, *(
+            row[k] for row in result["rows"] for k in ("mark_s", "train_s", "env_steps", "mean"))]
+        if not isinstance(seed_result.seed, int) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                for x in numbers):
+            raise ValueError("a number of its rows or result is not a number")
+        return seed_result
+
 
 def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
                    max_score: int = 1000, check_every: float = 10.0, target_mean: float = 100.0,
@@ -204,7 +223,8 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
     fields}; with `save_path`, the final trainer is saved there (a checkpoint `eval`, `watch`
     and `train --resume` take)."""
     from flappy_pg.agents.evaluate import TEST_SEED, evaluate
-    from flappy_pg.agents.reinforce.algorithm import Trainer, policy_actor
+    from flappy_pg.agents.reinforce.algorithm import policy_actor
+    from flappy_pg.agents.reinforce.trainer import Trainer
     from flappy_pg.agents.reinforce.config import TrainConfig
 
     def progress(line: str) -> None:
@@ -265,19 +285,13 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
                 cpus=TrainConfig.for_obs(obs).torch_threads) for seed in seeds]
     store = ResultStore(Path(f"{csv_path}.jobs.json")) if csv_path else None
     if store and resume:
-        store.load()
+        store.load(check=SeedResult.of_job)
     done: dict[int, dict] = {}
 
     def collected() -> tuple[list[dict], list[SeedResult]]:
         order = [s for s in seeds if s in done]
         rows = [row for s in order for row in done[s]["rows"]]
-        results = []
-        for s in order:
-            r = dict(done[s]["result"])
-            r["to_mean"] = tuple(r["to_mean"]) if r["to_mean"] else None
-            r["to_capped"] = tuple(r["to_capped"]) if r["to_capped"] else None
-            results.append(SeedResult(**r))
-        return rows, results
+        return rows, [SeedResult.of_job(done[s]) for s in order]
 
     def on_result(job, result: dict) -> None:
         done[job.kwargs["seed"]] = result

@@ -67,7 +67,7 @@ def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, ste
     finished: dict[str, AgentRun] = {}
     store = ResultStore(out / "jobs.json")
     if resume:
-        store.load()
+        store.load(check=AgentRun.from_dict)
 
     def report(quiet: bool) -> list[AgentRun]:
         runs = [finished[k] for k in sorted(finished, key=order.get)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +27,10 @@ AXES = (("env_steps", "env steps", "score_vs_steps.png"),
         ("seconds", "training seconds", "score_vs_seconds.png"),
         ("episodes", "training episodes", "score_vs_episodes.png"))
 LEVEL = 0.05  # final means closer than this many pipes are a tie
+
+
+CURVE_NUMBERS = ("seconds", "env_steps", "episodes", "mean")
+FINAL_NUMBERS = ("episodes", "mean", "std", "median", "min", "max", "capped_share", "max_score")
 
 
 @dataclass
@@ -62,9 +67,20 @@ class AgentRun:
 
     @classmethod
     def from_dict(cls, values: dict) -> "AgentRun":
+        """The run a job returned (or a `jobs.json` kept), checked: a KeyError, TypeError or
+        ValueError names what is damaged."""
         final = dict(values["final"])
-        final["scores"] = np.asarray(final["scores"])
-        return cls(values["agent"], values["seed"], list(values["curve"]), final)
+        final["scores"] = np.asarray(final["scores"], dtype=float)
+        curve = [dict(point) for point in values["curve"]]
+        if not isinstance(values["agent"], str) or not isinstance(values["seed"], int) or \
+                not curve or final["scores"].ndim != 1:
+            raise ValueError("its agent, seed, curve or final scores are missing")
+        for where, numbers in [("final", [final[k] for k in FINAL_NUMBERS]),
+                               *[("curve", [p[k] for k in CURVE_NUMBERS]) for p in curve]]:
+            if not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                       and math.isfinite(x) for x in numbers):
+                raise ValueError(f"a number of its {where} is not a number")
+        return cls(values["agent"], values["seed"], curve, final)
 
 
 def groups_of(runs: list[AgentRun]) -> list[str]:

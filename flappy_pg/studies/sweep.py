@@ -112,7 +112,7 @@ def run_sweep(kind: str, settings: list[Setting], budget: dict, out: Path,
     runs: dict[str, AgentRun] = {}
     store = ResultStore(out / "jobs.json")
     if resume:
-        store.load()
+        store.load(check=AgentRun.from_dict)
     key = "env_steps" if budget.get("max_steps") else "seconds"
     agent = "REINFORCE" if kind == "reinforce" else "Q-learning"
     budget_text = ", ".join(f"{k} = {v:g}" for k, v in budget.items() if v)

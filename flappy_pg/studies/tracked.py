@@ -22,7 +22,7 @@ def make_learner(kind: str, settings: dict):
     dicts). Periodic evaluations and the target stop are the tracker's, not the learner's."""
     settings = {**settings, "eval_every_steps": 0, "target_score": 0.0}
     if kind == "reinforce":
-        from flappy_pg.agents.reinforce.algorithm import Trainer
+        from flappy_pg.agents.reinforce.trainer import Trainer
         from flappy_pg.agents.reinforce.config import TrainConfig
         return Trainer(TrainConfig(**settings))
     if kind == "qlearning":

@@ -7,7 +7,6 @@ import torch
 
 from flappy_pg.agents.evaluate import evaluate
 from flappy_pg.agents.reinforce.algorithm import (
-    Trainer,
     advantages,
     discounted_returns,
     full_returns,
@@ -22,6 +21,7 @@ from flappy_pg.agents.reinforce.checkpoint import (
 )
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import NumpyActor, Policy
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.rollout import play_episodes
 from flappy_pg.envs.vector import FlappyBirdVectorEnv
 from flappy_pg.errors import CheckpointError
@@ -54,21 +54,29 @@ def test_advantages_are_normalized_over_the_whole_batch():
 
 
 def test_a_baseline_leaves_the_expected_gradient_unchanged():
-    # E_a[∇ log π(a|s) · b(s)] = b(s) Σ_a ∇π(a|s) = 0, so subtracting b does not bias the estimator.
+    # E_a[∇ log π(a|s) · (G(a) - b)] = E_a[∇ log π(a|s) · G(a)]: the surrogate loss's gradient,
+    # averaged exactly over both actions, is the same with a baseline b as without.
+    from flappy_pg.agents.reinforce.algorithm import surrogate_loss
     torch.manual_seed(0)
     policy = Policy(8, (16,))
     with torch.no_grad():  # a policy far from uniform
         policy.net[-1].weight.mul_(300)
-    state = torch.randn(1, 8)
-    expected = [torch.zeros_like(p) for p in policy.parameters()]
+    state, returns = torch.randn(1, 8), (2.0, 5.0)
     probabilities = torch.softmax(policy(state), -1)[0].detach()
-    for action in (0, 1):
-        log_prob = policy.distribution(state).log_prob(torch.tensor([action]))
-        grads = torch.autograd.grad(log_prob.sum() * 7.5, list(policy.parameters()))
-        for total, g in zip(expected, grads):
-            total += probabilities[action] * g
-    assert max(float(t.abs().max()) for t in expected) < 1e-5
     assert 0.001 < probabilities[1] < 0.999
+
+    def expected_gradient(baseline: float) -> list[torch.Tensor]:
+        total = [torch.zeros_like(p) for p in policy.parameters()]
+        for action in (0, 1):
+            loss, _ = surrogate_loss(policy(state), torch.tensor([action]),
+                                     torch.tensor([returns[action] - baseline]), 0.0)
+            for t, g in zip(total, torch.autograd.grad(loss, list(policy.parameters()))):
+                t += probabilities[action] * g
+        return total
+    plain, with_baseline = expected_gradient(0.0), expected_gradient(7.5)
+    assert max(float(g.abs().max()) for g in plain) > 1e-3  # a gradient worth comparing
+    for g, h in zip(plain, with_baseline):
+        assert torch.allclose(g, h, atol=1e-5)
 
 
 def test_new_policy_starts_at_its_initial_flap_probability():
@@ -86,13 +94,14 @@ def test_entropy_bonus_acts_only_below_the_entropy_floor():
     torch.manual_seed(0)
     policy = Policy(init_flap_prob=0.08)  # entropy about 0.28
     obs, actions, adv = torch.randn(64, 8), torch.randint(0, 2, (64,)), torch.randn(64)
-    plain, stats = surrogate_loss(policy, obs, actions, adv, 0.0)
+    logits = policy(obs)
+    plain, stats = surrogate_loss(logits, actions, adv, 0.0)
     assert 0.25 < stats["entropy"] < 0.3
-    always, _ = surrogate_loss(policy, obs, actions, adv, 0.5)
+    always, _ = surrogate_loss(logits, actions, adv, 0.5)
     assert torch.isclose(always, plain - 0.5 * stats["entropy"])
-    above_floor, _ = surrogate_loss(policy, obs, actions, adv, 0.5, entropy_floor=0.1)
+    above_floor, _ = surrogate_loss(logits, actions, adv, 0.5, entropy_floor=0.1)
     assert torch.equal(above_floor, plain)  # entropy 0.28 >= 0.1: no bonus
-    below_floor, _ = surrogate_loss(policy, obs, actions, adv, 0.5, entropy_floor=0.5)
+    below_floor, _ = surrogate_loss(logits, actions, adv, 0.5, entropy_floor=0.5)
     assert torch.isclose(below_floor, always)
     saved = TrainConfig(entropy_coef=0.5).to_dict()
     del saved["entropy_floor"]  # a run saved before the floor existed resumes as it ran
@@ -365,7 +374,7 @@ def test_the_pixel_mlp_acts_in_numpy_as_its_torch_network_does():
 def test_a_cnn_pixel_checkpoint_saved_before_pixel_net_existed_still_loads(tmp_path):
     import torch
 
-    from flappy_pg.agents.reinforce.algorithm import Trainer
+    from flappy_pg.agents.reinforce.trainer import Trainer
     from flappy_pg.agents.reinforce.checkpoint import load_policy, save_trainer
     from flappy_pg.agents.reinforce.config import TrainConfig
     from flappy_pg.agents.reinforce.networks import PixelPolicy
@@ -386,7 +395,12 @@ def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_
 
     from flappy_pg.agents.reinforce.algorithm import surrogate_loss
     from flappy_pg.agents.reinforce.config import TrainConfig
-    from flappy_pg.agents.reinforce.networks import KnownProducts, actor_for, make_networks
+    from flappy_pg.agents.reinforce.networks import actor_for, make_networks
+    from flappy_pg.agents.reinforce.pixel_reuse import (
+        KnownProducts,
+        ProductKeepingActor,
+        logits_with_products,
+    )
     monkeypatch.setattr(KnownProducts, "ROWS", block_rows)
     torch.manual_seed(0)
     policy, _ = make_networks(TrainConfig.for_obs("pixels", torch_threads=1))
@@ -395,46 +409,43 @@ def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_
             parameter.normal_(0, 0.05)
     rng = np.random.default_rng(2)
     frames = rng.choice(np.array([0, 64, 128, 255], dtype=np.uint8), (24, 2, 64, 36))
-    actor = actor_for(policy, keep_first_layer=True)
+    actor = ProductKeepingActor(policy)
     actor.flap_probability(frames[:10])  # two calls, as two steps of a round
     actor.flap_probability(frames[10:])
     first_layer = torch.from_numpy(np.concatenate(actor.first_layer))
     assert first_layer.shape == (24, 64)
+    assert np.array_equal(actor.flap_probability(frames), actor_for(policy).flap_probability(frames))
     actions = torch.from_numpy(rng.integers(0, 2, 24))
     adv = torch.from_numpy(rng.normal(size=24)).float()
     observations = torch.from_numpy(frames)
     grads = []
-    for known in (None, first_layer):
+    for logits in (policy(observations), logits_with_products(policy, observations, first_layer)):
         policy.zero_grad()
-        loss, _ = surrogate_loss(policy, observations, actions, adv, 0.01, first_layer=known)
+        loss, _ = surrogate_loss(logits, actions, adv, 0.01)
         loss.backward()
         grads.append([p.grad.clone() for p in policy.parameters()])
     for plain, reused in zip(*grads):
         assert torch.allclose(plain, reused, rtol=1e-4, atol=1e-6)
-    assert actor_for(policy).first_layer is None  # only kept when asked
 
 
 def test_the_kept_first_layer_rows_are_those_of_the_batch_observations():
     """Over several rounds, the actor's kept products line up with the flattened observations."""
     import torch
 
-    from flappy_pg.agents.reinforce.algorithm import (
-        Trainer,
-        collect_batch,
-        flatten,
-        kept_first_layer,
-    )
+    from flappy_pg.agents.reinforce.algorithm import collect_batch
     from flappy_pg.agents.reinforce.config import TrainConfig
-    from flappy_pg.agents.reinforce.networks import actor_for, scaled
+    from flappy_pg.agents.reinforce.networks import scaled
+    from flappy_pg.agents.reinforce.pixel_reuse import ProductKeepingActor, kept_products
+    from flappy_pg.agents.reinforce.trainer import flatten
     trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1))
     with torch.no_grad():
         trainer.policy.net[0].weight.normal_(0, 0.05)  # products that differ from row to row
-    actor = actor_for(trainer.policy, keep_first_layer=True)
+    actor = ProductKeepingActor(trainer.policy)
     rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
                            min_steps=1000)
     assert len(rounds) >= 2
-    obs, _, _, kept = flatten(rounds, trainer.config)
-    products = kept_first_layer(actor, kept)
+    obs = flatten(rounds, trainer.config).observations
+    products = kept_products(actor, rounds, trainer.config.truncated_tail)
     weight = trainer.policy.net[0].weight.detach().numpy()
     assert products.shape == (len(obs), weight.shape[0])
     assert np.allclose(products.numpy(), scaled(obs.numpy()) @ weight.T, atol=1e-5)

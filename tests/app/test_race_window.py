@@ -123,3 +123,14 @@ def test_the_shipped_pixel_agent_is_evaluated_on_the_frames(tmp_path):
                                        "--max-score", "3"])
     assert result.exit_code == 0, result.output
     assert "score over 3 episodes" in result.output and "reinforce-pixels.pt" in result.output
+
+
+def test_race_labels_never_overlap_when_birds_fly_close():
+    from flappy_pg.app.race import spread_labels
+    from flappy_pg.render.renderer import LABEL_HEIGHT
+    wanted = [200.0, 203.0, 150.0, 199.0, -30.0]
+    tops = spread_labels(wanted)
+    ordered = sorted(tops)
+    assert all(b - a >= LABEL_HEIGHT for a, b in zip(ordered, ordered[1:]))
+    assert min(tops) >= 0 and tops[2] == 150.0  # a label with room stays where it wants
+    assert all(t >= w for t, w in zip(tops, wanted))  # moved down only, never up into the pipes

@@ -194,11 +194,13 @@ def test_unknown_action_is_refused(action):
         env.step(action)
 
 
-def test_numpy_actions_are_accepted():
-    env = gym.make("flappy_pg/FlappyBird-v0")
-    env.reset(seed=0)
-    env.step(np.int64(1))
-    env.step(np.array(0))
+def test_numpy_actions_are_accepted_as_the_same_actions():
+    plain, numpy = gym.make("flappy_pg/FlappyBird-v0"), gym.make("flappy_pg/FlappyBird-v0")
+    plain.reset(seed=0)
+    numpy.reset(seed=0)
+    for action, as_numpy in ((1, np.int64(1)), (0, np.array(0)), (1, np.uint8(1))):
+        expected, got = plain.step(action), numpy.step(as_numpy)
+        assert np.array_equal(expected[0], got[0]) and expected[1:4] == got[1:4]
 
 
 def test_step_after_the_end_needs_a_reset():

@@ -168,9 +168,10 @@ class QLearner:
         backward_update(self.q, cells, actions, rewards, terminal, c.alpha, c.gamma,
                         self.visits, c.alpha_decay)
 
-    def step(self, frames: int = 256) -> dict:
+    def step(self, frames: int = 256, should_stop=None) -> dict:
         """Play `frames` frames in every game (with a `max_episodes` budget, stop early once it is
-        reached), learning as configured."""
+        reached), learning as configured. Its steps are short: a stop waits for the step's end
+        (`should_stop` is not consulted)."""
         start = time.perf_counter()
         steps_before, episodes_before = self.state.env_steps, self.state.episodes
         scores, episode_returns, episode_lengths = [], [], []

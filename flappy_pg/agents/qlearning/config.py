@@ -18,6 +18,7 @@ from flappy_pg.agents.settings import (
     RunSettings,
     migrate_eval_clock,
 )
+from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig, RewardConfig, require
 
 UPDATES = ("online", "backward")
@@ -25,6 +26,8 @@ REWARDS = ("env", "crash", "classic")
 GRIDS = ("uniform", "focused")
 CLASSIC_ALIVE, CLASSIC_DEATH = 1.0, -1000.0
 CRASH_REWARDS = RewardConfig(alive=0.0, pipe=0.0, death=-1.0)  # the "crash" scheme
+MAX_TABLE_CELLS = 2**27  # 134 M cells: 4 GB of values and visit counts
+TABLE_BYTES_PER_CELL = 2 * 8 + 2 * 8  # two float64 values and two int64 visit counts
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,18 @@ class QConfig(RunSettings):
                   (0 <= self.eval_seed <= 2**32 - MAX_EVAL_EPISODES - 1, "eval_seed is out of range")]
         require(checks)
         self.check_common()
+        self.check_table_size()
+
+    def check_table_size(self) -> None:
+        """Refuse a grid whose table would not fit in memory, naming the options that make it."""
+        from flappy_pg.agents.qlearning.binning import Binning
+        cells = Binning(self.game, **self.binning_settings).size
+        if cells > MAX_TABLE_CELLS:
+            raise ConfigError(f"--cell {self.cell}, --next-cell {self.next_cell} and --grid "
+                              f"{self.grid} make a table of {cells:,} cells "
+                              f"({cells * TABLE_BYTES_PER_CELL / 1024**3:.1f} GB; at most "
+                              f"{MAX_TABLE_CELLS:,}): raise --cell or --next-cell (0 leaves the "
+                              f"gap after next out), or use --grid focused")
 
     @classmethod
     def from_dict(cls, values: dict) -> "QConfig":

@@ -14,7 +14,7 @@ from flappy_pg.agents.learner import RunState
 from flappy_pg.agents.qlearning.binning import Binning
 from flappy_pg.agents.qlearning.config import QConfig
 from flappy_pg.errors import CheckpointError, ConfigError
-from flappy_pg.files import atomic_write, zip_damage
+from flappy_pg.files import atomic_write, is_zip_with, zip_damage
 from flappy_pg.game.observation import FEATURES, LAYOUT
 
 TABLE_FORMAT = "flappy-pg/qtable/1"
@@ -35,6 +35,9 @@ def read_table(path: Path) -> tuple[np.ndarray, dict, object, np.ndarray | None]
     """(q, meta, rng state, visit counts) as stored (tables written before visit counts were
     kept have none), or a one-line error for anything unreadable."""
     damage = zip_damage(path) if zipfile.is_zipfile(path) else None
+    if not damage and is_zip_with(path, "data.pkl"):
+        raise CheckpointError(f"{path} is a REINFORCE checkpoint, not a Q-table: `flappy-pg "
+                              f"train --resume`, `eval`, `watch` and `gradlab` take it")
     if damage:
         raise CheckpointError(f"{path} is corrupt: {damage}; it was changed after it was "
                               f"written, so it is not loaded")

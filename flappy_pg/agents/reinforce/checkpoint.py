@@ -19,7 +19,7 @@ import torch
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import make_networks
 from flappy_pg.errors import CheckpointError, ConfigError
-from flappy_pg.files import atomic_write, zip_damage
+from flappy_pg.files import atomic_write, is_zip_with, zip_damage
 from flappy_pg.game.observation import FEATURES, LAYOUT
 
 FORMAT = "flappy-pg/reinforce/1"
@@ -45,6 +45,10 @@ def load_checkpoint(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"checkpoint not found: {path}")
+    if zipfile.is_zipfile(path) and not zip_damage(path) and is_zip_with(path, "meta.npy"):
+        raise CheckpointError(f"{path} is a Q-learning table, not a REINFORCE checkpoint: "
+                              f"`flappy-pg qlearn train --resume`, `qlearn eval` and `qlearn "
+                              f"watch` take it")
     if zipfile.is_zipfile(path) and (damage := zip_damage(path)):
         raise CheckpointError(f"{path} is corrupt: {damage}; it was changed after it was "
                               f"written, so it is not loaded")

@@ -37,7 +37,8 @@ class TrainConfig(RunSettings):
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
     seed: int = 0
-    # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, a CNN)
+    # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, read by
+    # an MLP over the columns around the bird, or a CNN: `pixel_net`)
     obs: str = "features"
     games: int = 256  # episodes per batch: each game plays one complete episode per round
     batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
@@ -179,10 +180,12 @@ class TrainConfig(RunSettings):
                               f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --batch-steps")
         size = frames * self.games * rounds * frame_bytes
         if size > PIXEL_BATCH_BYTES:
+            also = (f", or --max-rounds (up to {rounds} rounds of games may play to find "
+                    f"--min-deaths {self.min_deaths:,})" if rounds > 1 else "")
             raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
                               f"pipes would need {size / 1024**3:.1f} GB per batch (the limit is "
                               f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --games or "
-                              f"--train-max-score")
+                              f"--train-max-score{also}")
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "hidden": list(self.hidden),

@@ -1,6 +1,7 @@
-"""The networks: a categorical policy over {idle, flap} and a state-value baseline, small MLPs
-over the feature observation or small CNNs over pixel pairs (`make_networks` picks them for a
-`TrainConfig`), and the actors that query a policy during rollouts."""
+"""The networks: a categorical policy over {idle, flap} and a state-value baseline, for the
+feature observation (MLPs) or for pixel pairs (an MLP over a crop of the pair, the default, or
+a small CNN); `make_networks` picks them for a `TrainConfig`. And the actors that query a
+policy during rollouts (numpy snapshots of the MLPs)."""
 
 from __future__ import annotations
 
@@ -156,40 +157,8 @@ class PixelMLPPolicy(CategoricalPolicy):
         self.net = mlp(self.crop.size, hidden, 2, last_gain=0.01)
         flap_bias(self.net[-1], init_flap_prob)
 
-    def forward(self, frames: torch.Tensor, first_layer: torch.Tensor | None = None) -> torch.Tensor:
-        """The logits; with `first_layer`, the products of the cells with the first layer's
-        weights that the actor already computed with these same weights, so only their
-        gradient is computed here (the batch's largest product, done once instead of twice)."""
-        if first_layer is None:
-            return self.net(self.crop(frames))
-        first = self.net[0]
-        cells = self.crop.cut(frames)
-        hidden = KnownProducts.apply(cells, first.weight, first_layer) + first.bias
-        return self.net[1:](hidden)
-
-
-class KnownProducts(torch.autograd.Function):
-    """x @ W.T for the uint8 `cells` x (scaled as `PixelCrop` does), given already computed
-    (`products`), with its gradient for W; x's gradient is never needed (the inputs are pixels).
-    The gradient converts the cells to floats a block of rows at a time: a late batch's floats
-    would take most of a gigabyte, allocated anew each update."""
-
-    ROWS = 4096
-
-    @staticmethod
-    def forward(ctx, cells, weight, products):
-        ctx.save_for_backward(cells)
-        return products.clone()
-
-    @staticmethod
-    def backward(ctx, grad):
-        (cells,) = ctx.saved_tensors
-        cells = cells.numpy()
-        weight_grad = torch.zeros(grad.shape[1], cells.shape[1])
-        for start in range(0, len(cells), KnownProducts.ROWS):
-            block = torch.from_numpy(scaled(cells[start:start + KnownProducts.ROWS]))
-            weight_grad.addmm_(grad[start:start + KnownProducts.ROWS].T, block)
-        return None, weight_grad, None
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        return self.net(self.crop(frames))
 
 
 class PixelMLPValue(nn.Module):
@@ -234,13 +203,12 @@ class TorchActor:
         return self.policy.flap_probability(batch).numpy()
 
 
-def actor_for(policy: CategoricalPolicy, keep_first_layer: bool = False):
-    """The fastest actor for a policy: a numpy snapshot of an MLP, or the network itself. With
-    `keep_first_layer`, a pixel MLP's actor keeps its first-layer products (`NumpyPixelActor`)."""
+def actor_for(policy: CategoricalPolicy):
+    """The fastest actor for a policy: a numpy snapshot of an MLP, or the network itself."""
     if isinstance(policy, Policy):
         return NumpyActor(policy)
     if isinstance(policy, PixelMLPPolicy):
-        return NumpyPixelActor(policy, keep_first_layer)
+        return NumpyPixelActor(policy)
     return TorchActor(policy)
 
 
@@ -274,17 +242,14 @@ def numpy_layers(policy: nn.Module) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 class NumpyPixelActor(NumpyActor):
-    """The same snapshot for a `PixelMLPPolicy`: crop, scale and flatten the frames in numpy.
-    With `keep_first_layer`, it keeps the products of each call's cells with the first layer's
-    weights (`first_layer`, one array per call), for the update to reuse."""
+    """The same snapshot for a `PixelMLPPolicy`: crop, scale and flatten the frames in numpy."""
 
-    def __init__(self, policy: PixelMLPPolicy, keep_first_layer: bool = False):
+    def __init__(self, policy: PixelMLPPolicy):
         self.layers = numpy_layers(policy)
         self.cut = policy.crop.cut
-        self.first_layer: list[np.ndarray] | None = [] if keep_first_layer else None
 
     def flap_probability(self, observations: np.ndarray) -> np.ndarray:
-        products = scaled(self.cut(observations)) @ self.layers[0][0]
-        if self.first_layer is not None:
-            self.first_layer.append(products)
-        return self.from_first_layer(products)
+        return self.from_first_layer(self.first_layer_products(observations))
+
+    def first_layer_products(self, observations: np.ndarray) -> np.ndarray:
+        return scaled(self.cut(observations)) @ self.layers[0][0]

@@ -1,0 +1,192 @@
+"""`Trainer`: REINFORCE's five steps (`algorithm.py`) run on the batched game under a
+`TrainConfig`, one batch and one update per `step()`, with the networks, optimizers and random
+generators a checkpoint saves and `restore` brings back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from flappy_pg.agents.learner import Act, RunState, abandonable
+from flappy_pg.agents.reinforce.algorithm import (
+    advantages,
+    collect_batch,
+    complete_steps,
+    discounted_returns,
+    fit_baseline,
+    full_returns,
+    policy_actor,
+    policy_update,
+)
+from flappy_pg.agents.reinforce.checkpoint import (
+    check_weights,
+    load_checkpoint,
+    save_trainer,
+    train_config_of,
+)
+from flappy_pg.agents.reinforce.config import TrainConfig
+from flappy_pg.agents.reinforce.footprint import check_fits_memory
+from flappy_pg.agents.reinforce.networks import make_networks
+from flappy_pg.agents.reinforce.pixel_reuse import batch_logits, training_actor, training_observer
+from flappy_pg.agents.rollout import Episodes, play_keys
+from flappy_pg.errors import CheckpointError
+from flappy_pg.game.core import episode_keys
+from flappy_pg.game.curriculum import training_physics
+
+
+@dataclass
+class Batch:
+    """The batch's steps as flat tensors, in the order the rounds recorded them: only the steps
+    whose return is complete (`complete_steps`), each with its Monte Carlo return."""
+
+    observations: torch.Tensor
+    actions: torch.Tensor
+    returns: torch.Tensor
+
+
+def flatten(rounds: list[Episodes], config: TrainConfig) -> Batch:
+    """Steps 1-2 joined: the rounds' steps with their returns, as one `Batch`."""
+    credit = discounted_returns if config.returns == "reward-to-go" else full_returns
+    obs, actions, returns = [], [], []
+    for r in rounds:
+        g = credit(r.rewards, r.mask, config.gamma)
+        keep = complete_steps(r, config.truncated_tail)
+        obs.append(r.observations_at(keep))
+        actions.append(r.actions[keep])
+        returns.append(g[keep])
+    return Batch(torch.from_numpy(np.concatenate(obs)), torch.from_numpy(np.concatenate(actions)),
+                 torch.from_numpy(np.concatenate(returns)).float())
+
+
+class Trainer:
+    """Runs REINFORCE under a `TrainConfig`; `step()` does one batch and one update."""
+
+    def __init__(self, config: TrainConfig):
+        check_fits_memory(config)
+        self.config = config
+        torch.set_num_threads(config.torch_threads)
+        torch.manual_seed(config.seed)
+        self.policy, self.value = make_networks(config)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr)
+        self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=config.value_lr)
+        self.generator = torch.Generator().manual_seed(config.seed)  # value-fit minibatches
+        self.rng = np.random.default_rng(config.seed)  # action sampling
+        self.physics = training_physics(config.game, config.extreme_gap_share)
+        self.observer = training_observer(config)
+        self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
+        self.state = RunState()
+
+    def play_round(self, act: Act) -> Episodes:
+        """One complete episode in each of `games` new games."""
+        c = self.config
+        keys = episode_keys(c.seed, self.rounds, c.games)
+        self.rounds += 1
+        return play_keys(self.physics, self.observer, c.rewards, keys, act, c.train_max_score,
+                         time_major=False)
+
+    def step(self, should_stop: Callable[[], bool] | None = None) -> dict:
+        """Collect → returns → advantages → policy update → V(s) fit, then the update's figures.
+        When `should_stop()` turns true during the collection, the batch is dropped and the
+        trainer put back as it was (`Abandoned`), so a checkpoint saved then resumes exactly."""
+        c = self.config
+        start = time.perf_counter()
+        self.schedule_learning_rate()
+        actor = training_actor(self.policy)
+        act = policy_actor(self.policy, self.rng, actor=actor)
+        if should_stop is not None:
+            act = abandonable(act, should_stop, self.rewind_to(self.rng.bit_generator.state,
+                                                              self.rounds))
+        rounds = collect_batch(self.play_round, act, c.batch_steps, c.min_deaths, c.max_rounds)
+        collect_seconds = time.perf_counter() - start
+        batch = flatten(rounds, c)
+        values = None
+        if c.baseline == "value":
+            with torch.no_grad():
+                values = self.value(batch.observations)
+        adv = advantages(batch.returns, c.baseline, values, c.normalize_advantages)
+        logits = batch_logits(self.policy, batch.observations, actor, rounds, c.truncated_tail)
+        stats = policy_update(self.policy, self.optimizer, logits, batch.actions, adv,
+                              c.entropy_coef, c.entropy_floor, c.max_grad_norm)
+        if c.baseline == "value":
+            stats["value_loss"] = fit_baseline(self.value, self.value_optimizer, batch.observations,
+                                               batch.returns, c.value_steps, c.value_minibatch,
+                                               self.generator)
+        return self.record(rounds, stats, time.perf_counter() - start, collect_seconds)
+
+    def rewind_to(self, rng_state: dict, rounds: int) -> Callable[[], None]:
+        """What puts the trainer's generators back to a batch's start (to drop the batch)."""
+        def rewind() -> None:
+            self.rng.bit_generator.state, self.rounds = rng_state, rounds
+        return rewind
+
+    def schedule_learning_rate(self) -> None:
+        """Halve the learning rate every `lr_half_life_steps` env steps (0: constant): a
+        schedule on env steps, so a resumed run follows it exactly."""
+        c = self.config
+        if c.lr_half_life_steps:
+            for group in self.optimizer.param_groups:
+                group["lr"] = c.lr * 0.5 ** (self.state.env_steps / c.lr_half_life_steps)
+
+    def record(self, rounds: list[Episodes], stats: dict, seconds: float,
+               collect_seconds: float) -> dict:
+        """Count the update in the run's state; the update's figures (logged and printed)."""
+        scores = np.concatenate([r.scores for r in rounds])
+        episode_returns = np.concatenate([r.rewards.sum(axis=0) for r in rounds])
+        steps = sum(r.steps for r in rounds)
+        s = self.state
+        s.updates += 1
+        s.env_steps += steps
+        s.episodes += len(scores)
+        s.seconds += seconds
+        return {**stats, "update": s.updates, "env_steps": s.env_steps, "episodes": s.episodes,
+                "seconds": round(s.seconds, 3), "batch_steps": steps,
+                "score_mean": float(scores.mean()), "score_max": int(scores.max()),
+                "return_mean": float(np.mean([r.rewards.sum(axis=0).mean() for r in rounds])),
+                "episode_returns": episode_returns,
+                "episode_lengths": np.concatenate([r.lengths for r in rounds]),
+                "sps": steps / seconds, "collect_sps": steps / max(collect_seconds, 1e-9),
+                "rounds": len(rounds), "deaths": int(sum((~r.truncated).sum() for r in rounds)),
+                "lr": self.optimizer.param_groups[0]["lr"]}
+
+    def eval_actor(self, greedy: bool = True) -> Act:
+        return policy_actor(self.policy, np.random.default_rng(self.config.eval_seed), greedy)
+
+    def save(self, path) -> None:
+        save_trainer(self, path)
+
+    @classmethod
+    def restore(cls, path: str | Path, overrides: dict) -> "Trainer":
+        """The trainer in the state the checkpoint saved; `overrides` change budget settings."""
+        payload = load_checkpoint(path)
+        config = train_config_of(payload, path)
+        try:
+            trainer = cls(TrainConfig.from_dict({**config.to_dict(), **overrides}))
+            check_weights(trainer.policy, payload["policy"], "policy")
+            check_weights(trainer.value, payload["value"], "value")
+            trainer.state = RunState.from_dict(payload["state"])
+            trainer.policy.load_state_dict(payload["policy"])
+            trainer.value.load_state_dict(payload["value"])
+            trainer.optimizer.load_state_dict(payload["optimizer"])
+            trainer.value_optimizer.load_state_dict(payload["value_optimizer"])
+            trainer.rng.bit_generator.state = payload["rng"]["actions"]
+            trainer.generator.set_state(payload["rng"]["value_minibatches"])
+            if "rounds" not in payload["rng"]:
+                raise CheckpointError("it was saved by flappy-pg 0.1, whose training games this "
+                                      "version no longer draws: it evaluates and watches, but "
+                                      "cannot be resumed")
+            rounds = payload["rng"]["rounds"]
+            if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 0:
+                raise CheckpointError("its round counter is not a whole number")
+            trainer.rounds = rounds
+        except CheckpointError as error:
+            raise CheckpointError(f"{path}: {error}") from None
+        except Exception as error:  # a damaged optimizer or generator state, of any kind
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise CheckpointError(f"{path}: its training state does not fit: {message}") from None
+        return trainer
