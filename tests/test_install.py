@@ -34,6 +34,7 @@ def run_installed(installed, *args):
                           text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_the_wheel_is_imported_from_its_install_folder(installed):
     out = run_installed(installed, "-c", "import flappy_pg.paths as p, flappy_pg.render.art as a; print(p.PACKAGE); "
                         "print(p.PRETRAINED_POLICY.exists() and p.PIXEL_POLICY.exists(), a.assets_dir())")
@@ -42,6 +43,7 @@ def test_the_wheel_is_imported_from_its_install_folder(installed):
     assert lines[1] == "True" and lines[2].startswith(str(installed / "site"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["eval"], ["qlearn", "eval"]])
 def test_shipped_agents_evaluate_from_another_folder(installed, command):
     out = run_installed(installed, "-m", "flappy_pg", *command, "--episodes", "3",

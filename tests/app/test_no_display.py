@@ -57,6 +57,7 @@ def test_watch_and_play_refuse_without_a_display(command, no_screen):
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_headless_recording_keeps_300_frames_by_default(tmp_path, no_screen):
     out = tmp_path / "watch.gif"
     result = CliRunner().invoke(main, ["qlearn", "watch", "--record", str(out)])

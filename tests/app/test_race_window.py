@@ -18,6 +18,7 @@ def pilot(observation):
     return autopilot(observation), ""
 
 
+@pytest.mark.slow
 def test_watch_races_agents_and_records_exactly_the_frames_asked(tmp_path):
     out = tmp_path / "race.gif"
     result = CliRunner().invoke(main, ["watch", "reinforce", "qlearn", "--frames", "45",
@@ -27,6 +28,7 @@ def test_watch_races_agents_and_records_exactly_the_frames_asked(tmp_path):
     assert Image.open(out).n_frames == 45
 
 
+@pytest.mark.slow
 def test_a_race_round_ends_at_max_score_and_reports_every_bird(tmp_path):
     result = CliRunner().invoke(main, ["watch", "reinforce", "qlearn", "--max-score", "2",
                                        "--frames", "400", "--record", str(tmp_path / "r.gif")])
@@ -110,6 +112,7 @@ def test_a_png_recording_is_the_last_frame_shown(tmp_path):
     assert Image.open(out).size == (288, 512)
 
 
+@pytest.mark.slow
 def test_the_shipped_pixel_agent_races_under_its_own_label(tmp_path):
     result = CliRunner().invoke(main, ["watch", "pixels", "reinforce", "--max-score", "2",
                                        "--frames", "400", "--record", str(tmp_path / "r.gif")])

@@ -72,6 +72,7 @@ def test_human_mode_draws_in_a_window():
     env.close()
 
 
+@pytest.mark.slow
 def test_gymnasium_play_runs_our_env_unchanged():
     import threading
 
@@ -149,6 +150,7 @@ def test_best_score_persists_between_runs(tmp_home):
     assert load_best(EASY) == 0  # a damaged file is not fatal
 
 
+@pytest.mark.slow
 def test_play_window_loop_runs_scripted_and_keeps_the_best(tmp_home):
     save_best(GameConfig(), 4)
     pygame.display.init()
@@ -196,6 +198,7 @@ def test_recording_writes_an_mp4_video(tmp_path):
     assert reader.get_meta_data()["fps"] == 30
 
 
+@pytest.mark.slow
 def test_watch_loop_plays_episodes_with_the_overlay(tmp_path):
     from flappy_pg.app.watch import run_watch
     calls = []

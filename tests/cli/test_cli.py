@@ -83,6 +83,7 @@ def test_qlearn_train_and_eval(tmp_path):
     assert evaluated.exit_code == 0 and "score over 2 episodes" in evaluated.output
 
 
+@pytest.mark.slow
 def test_compare_writes_a_well_formed_report(tmp_path):
     out = tmp_path / "report"
     result = CliRunner().invoke(main, ["compare", "--seconds", "1.5", "--seeds", "0,1",
@@ -113,6 +114,7 @@ def test_compare_counts_a_rare_capped_game_instead_of_printing_zero_percent():
     assert capped_text(np.array([1000, 1000]), 1000) == "2 of 2 (100%)"
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_after_the_update_and_keeps_a_checkpoint(tmp_path):
     import signal
     import subprocess

@@ -313,6 +313,7 @@ def test_single_byte_flips_never_load_as_silently_changed_contents(saved, tmp_pa
         assert refused + harmless == 120 and refused >= 80, (name, refused, harmless)
 
 
+@pytest.mark.slow
 def test_a_raw_pickle_checkpoint_is_refused_without_torch_warnings(tmp_path):
     import pickle
     path = tmp_path / "raw.pt"
@@ -396,6 +397,7 @@ def test_resume_refuses_settings_it_would_ignore(tmp_path):
     # torch.save reports a failed write as a RuntimeError from its zip writer, not OSError
     RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 3456 vs 3390"),
 ], ids=["OSError", "torch RuntimeError"])
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_keeps_the_last_checkpoint(failure, tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(main, train_args(tmp_path, "--steps", "300", "--name", "d")).exit_code == 0
@@ -434,6 +436,7 @@ def start_training(tmp_path, name, *more):
     return process
 
 
+@pytest.mark.slow
 def test_sigterm_saves_like_ctrl_c(tmp_path):
     process = start_training(tmp_path, "term")
     process.send_signal(signal.SIGTERM)
@@ -444,6 +447,7 @@ def test_sigterm_saves_like_ctrl_c(tmp_path):
     assert saved_updates == int(rows(tmp_path / "runs" / "term" / "updates.csv")[-1]["update"])
 
 
+@pytest.mark.slow
 def test_kill_9_loses_at_most_the_unsaved_updates_and_resume_leaves_no_duplicate_rows(tmp_path):
     process = start_training(tmp_path, "killed")
     time.sleep(1.5)
@@ -478,6 +482,7 @@ def start_until(args, tmp_path, marker: str):
     raise AssertionError("never saw " + marker + ":\n" + "".join(seen))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_compare_interrupted_keeps_the_finished_runs_in_its_report(signum, tmp_path):
     out = tmp_path / "report"
@@ -509,6 +514,7 @@ def test_compare_interrupted_keeps_the_finished_runs_in_its_report(signum, tmp_p
         assert len(list(csv.DictReader(f))) == 6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_bench_train_interrupted_keeps_the_finished_seeds_rows(signum, tmp_path):
     rows_csv = tmp_path / "rows.csv"
@@ -527,6 +533,7 @@ def test_bench_train_interrupted_keeps_the_finished_seeds_rows(signum, tmp_path)
     assert seeds[0] == "0" and len(seeds) < 3
 
 
+@pytest.mark.slow
 def test_two_quick_ctrl_c_never_print_a_traceback(tmp_path):
     for attempt in range(3):
         process, seen = start_until(["qlearn", "train", "--seconds", "60", "--out",

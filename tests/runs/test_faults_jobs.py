@@ -94,6 +94,7 @@ DAMAGES = {"no curve": damage_missing_curve, "a string": damage_string_result,
            "a text mean": damage_text_mean, "deeply nested": None}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", list(DAMAGES), ids=list(DAMAGES))
 def test_a_damaged_job_store_is_one_line_and_leaves_the_results_untouched(damage, finished_sweep,
                                                                           tmp_path, monkeypatch):
@@ -114,6 +115,7 @@ def test_a_damaged_job_store_is_one_line_and_leaves_the_results_untouched(damage
 
 
 # -- stops: workers ignore the terminal's Ctrl-C; a stop with jobs left is not a success ---------
+@pytest.mark.slow
 def test_ctrl_c_while_a_worker_starts_keeps_the_running_jobs(tmp_path):
     args = [sys.executable, "-m", "flappy_pg", "compare", "--seeds", "0,1", "--seconds", "3",
             "--steps", "0", "--eval-every-seconds", "1", "--eval-episodes", "2",
@@ -203,6 +205,7 @@ def test_a_dropped_batch_leaves_the_trainer_as_it_was():
         assert np.array_equal(a.detach().numpy(), b.detach().numpy())
 
 
+@pytest.mark.slow
 def test_ctrl_c_inside_a_long_batch_stops_within_seconds_and_resumes(tmp_path):
     from flappy_pg.agents.reinforce.checkpoint import load_checkpoint
     args = [sys.executable, "-m", "flappy_pg", "train", "--games", "8", "--hidden", "8",

@@ -64,6 +64,7 @@ COMPARE = ["compare", "--seconds", "0", "--steps", "60000", "--seeds", "0,1",
            "--gap", "180"]
 
 
+@pytest.mark.slow
 def test_compare_with_a_step_budget_gives_the_same_figures_alone_and_under_jobs_2(tmp_path):
     alone = CliRunner().invoke(main, [*COMPARE, "--out", str(tmp_path / "alone")])
     pooled = CliRunner().invoke(main, [*COMPARE, "--out", str(tmp_path / "pool"), "--jobs", "2"])
@@ -72,6 +73,7 @@ def test_compare_with_a_step_budget_gives_the_same_figures_alone_and_under_jobs_
     assert len(finals(tmp_path / "alone")) == 4
 
 
+@pytest.mark.slow
 def test_ray_gives_the_same_figures_for_compare_sweep_and_bench(tmp_path):
     pytest.importorskip("ray")
     runner = CliRunner()

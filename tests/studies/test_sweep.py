@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from flappy_pg.cli import main
 
 
+@pytest.mark.slow
 def test_a_tiny_sweep_writes_its_results_report_and_verdict(tmp_path):
     out = tmp_path / "sweep"
     result = CliRunner().invoke(main, ["sweep", "--set", "games=4,8", "--set", "baseline=mean,none",
@@ -25,6 +26,7 @@ def test_a_tiny_sweep_writes_its_results_report_and_verdict(tmp_path):
         assert (out / name).stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_resume_runs_only_the_runs_that_are_missing(tmp_path):
     out = tmp_path / "sweep"
     args = ["sweep", "--agent", "qlearn", "--set", "alpha=0.1,0.2", "--seeds", "0", "--steps",
