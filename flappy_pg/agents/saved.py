@@ -94,7 +94,7 @@ def _load_table(path: Path) -> SavedAgent:
     def window_agent(greedy: bool, seed: int | None) -> WindowAgent:
         def agent(observation):
             idle, flap = q[binning.cells(observation[None])[0]]
-            return int(flap > idle), f"Q idle {idle:.3g}  flap {flap:.3g}"
+            return int(flap > idle), f"Q: idle {idle:+.3f}, flap {flap:+.3f}"
         return agent
 
     return SavedAgent(QLEARNING, path, "Q-learning", config.game, "features",

@@ -96,6 +96,8 @@ class RaceRound:
         for bird, (frame, y) in self.fell_at.items():
             x = c.bird_x - (race.frame - frame) * c.pipe_speed
             if x > -c.bird_width:
+                if bird == player:  # a person's bird stays where it fell, scrolling away
+                    renderer.draw_ghost(y, c.max_fall_speed, t, (255, 255, 255), alpha=255, x=x)
                 renderer.draw_crash_marker(x, y, TINTS[bird % len(TINTS)],
                                            f"{self.racers[bird].label}: {int(race.scores[bird])}")
         ghosts = [b for b in range(len(self.racers)) if b != player and b not in self.fell_at]

@@ -24,11 +24,12 @@ Agent = Callable[[np.ndarray], tuple[int, str]]
 
 class WatchKeys:
     """The keys of a watching window: Esc (or closing it) quits, Right/Left or +/- change the
-    speed, Space pauses, F toggles a pixel policy's input."""
+    speed, Space pauses, F toggles a pixel policy's input, G sampled or greedy actions."""
 
     def __init__(self, speed: float, show_input: bool = False):
         self.speed_index = SPEEDS.index(min(SPEEDS, key=lambda s: abs(s - speed)))
         self.running, self.paused, self.show_input = True, False, show_input
+        self.greedy = False  # G toggles it where a window shows sampling birds (train --watch)
 
     @property
     def speed(self) -> float:
@@ -48,6 +49,8 @@ class WatchKeys:
                 self.paused = not self.paused
             elif event.key == pg.K_f:
                 self.show_input = not self.show_input
+            elif event.key == pg.K_g:
+                self.greedy = not self.greedy
 
 
 def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = None,
@@ -89,7 +92,7 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
                             break
             game = env.game
             renderer.draw_world(game.t, game.key, game.y, game.vel)
-            renderer.draw_score(game.score, y=470)
+            renderer.draw_score(game.score, y=40)  # where races and play show it
             if pause_left:
                 renderer.draw_centred("game_over", 150)
             if keys.show_input and obs_type != "features":
@@ -98,7 +101,8 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
             best = f"  best {max(scores)}" if scores else ""
             renderer.draw_overlay([f"{label}", f"episode {episode}{best}",
                                    thought,
-                                   f"speed x{speed:g}" + ("  (paused)" if paused else "")])
+                                   f"speed x{speed:g}" + ("  (paused)" if paused else "")],
+                                  y=int(config.ground_y) + 8)  # on the ground, below the bird
             renderer.show(recorder)
             frames += 1
     except KeyboardInterrupt:  # Ctrl-C quits like Esc; the recording is still written

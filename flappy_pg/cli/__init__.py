@@ -14,8 +14,10 @@ from flappy_pg.cli.compare import compare
 from flappy_pg.cli.gradlab import gradlab
 from flappy_pg.cli.options import OneLineErrors
 from flappy_pg.cli.play import play
+from flappy_pg.cli.plot import plot
 from flappy_pg.cli.qlearn import qlearn
 from flappy_pg.cli.sweep import sweep
+from flappy_pg.cli.timelapse import timelapse
 from flappy_pg.cli.train import train
 
 
@@ -23,10 +25,12 @@ from flappy_pg.cli.train import train
 @click.version_option(package_name="flappy-pg")
 def main():
     """Flappy Bird learned by REINFORCE (Monte Carlo policy gradient), with a tabular Q-learning
-    baseline. Train headless, watch the agent, play yourself, compare, sweep settings, benchmark."""
+    baseline. Train headless, watch the agent, play yourself, compare, sweep settings, plot runs,
+    benchmark."""
 
 
-for command in (bench, play, train, eval_command, watch, qlearn, compare, sweep, gradlab):
+for command in (bench, play, train, eval_command, watch, qlearn, compare, sweep, gradlab, plot,
+                timelapse):
     main.add_command(command)
 
 

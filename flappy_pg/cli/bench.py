@@ -107,8 +107,7 @@ def bench_gradlab(repeats):
     import time
     from pathlib import Path
 
-    from flappy_pg.cli.gradlab import lab_policies
-    from flappy_pg.studies.gradlab.report import LabSizes, run_gradlab
+    from flappy_pg.studies.gradlab.report import LabSizes, lab_policies, run_gradlab
     times = []
     for run in range(repeats):
         with tempfile.TemporaryDirectory() as folder:

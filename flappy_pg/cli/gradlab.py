@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.cli.options import SEED, SEED_HELP, UserError, friendly_errors, writable_folder
 
 
@@ -29,9 +28,10 @@ from flappy_pg.cli.options import SEED, SEED_HELP, UserError, friendly_errors, w
                    "until its estimated error is at most 20% of its norm).")
 @click.option("--curve-max-score", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Cosine curves: episodes are capped here (training's cap).")
-@click.option("--quick", is_flag=True, help="Tiny sizes everywhere: a smoke test of the whole pipeline in about 7 s "
-                   "(`flappy-pg bench gradlab` times it); its report says so, and its figures "
-                   "are too noisy to read.")
+@click.option("--quick", is_flag=True,
+              help="Tiny sizes everywhere: a smoke test of the whole pipeline, about 7 s on an "
+                   "idle 2-core machine and longer on a busy one (`flappy-pg bench gradlab` "
+                   "times it); its report says so, and its figures are too noisy to read.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help=SEED_HELP)
 @click.option("--out", type=click.Path(file_okay=False), default="reports/gradlab",
               show_default=True, help="Folder for the tables and plots.")
@@ -42,35 +42,14 @@ def gradlab(checkpoint, fresh, horizon, repeats, batches, episodes, max_score, p
     enumerable short game; each estimator's variance on the real game; and, for each estimator,
     the cosine similarity to a reference gradient and between independent estimates against the
     batch size (default: the shipped policy from 20 s into training and the shipped trained one)."""
-    from flappy_pg.studies.gradlab.report import LabSizes, run_gradlab
+    from flappy_pg.studies.gradlab.report import LabSizes, lab_policies, run_gradlab
     if fresh and checkpoint:
         raise UserError("give either --fresh or a checkpoint, not both")
     folder = writable_folder(out)
     sizes = LabSizes(horizon, repeats, batches, episodes, max_score, pool, reference,
                      curve_max_score)
+    if quick:
+        click.echo("--quick: a smoke test of the whole pipeline with tiny sizes; its figures are "
+                   "too noisy to read (run without --quick, about 10 min, for figures to trust)")
     run_gradlab(lab_policies(checkpoint, fresh, seed), sizes.smallest() if quick else sizes, seed,
                 folder, echo=click.echo)
-
-
-def lab_policies(checkpoint: str | None, fresh: bool, seed: int) -> list[tuple]:
-    """(policy, game config, label) of each policy the lab measures."""
-    from flappy_pg.agents.reinforce.checkpoint import load_policy, train_config_of
-    from flappy_pg.paths import MIDWAY_POLICY, PRETRAINED_POLICY
-    if fresh:
-        import torch
-
-        from flappy_pg.agents.reinforce.networks import make_networks
-        torch.manual_seed(seed)
-        config = TrainConfig()
-        return [(make_networks(config)[0], config.game, "a fresh policy")]
-
-    def load(path, label):
-        policy, payload = load_policy(path)
-        config = train_config_of(payload, path)
-        if config.obs_type != "features":
-            raise UserError(f"{path} plays from pixels: the gradient lab works on feature "
-                            f"policies")
-        return policy, config.game, label
-    if checkpoint:
-        return [load(checkpoint, str(checkpoint))]
-    return [load(MIDWAY_POLICY, "midway (20 s)"), load(PRETRAINED_POLICY, "shipped")]

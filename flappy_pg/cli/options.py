@@ -222,7 +222,17 @@ budget_options = bundle(
 
 #: The options a resumed run may change (the rest are its saved settings).
 RUN_OPTIONS = {"out", "runs", "name", "resume", "save_every", "steps", "seconds",
-               "target_score", "max_episodes"}
+               "target_score", "max_episodes", "snapshots", "watch_window"}
+
+
+def live_window(watch: bool):
+    """With --watch, what starts the training's window (checked now: with no display, one line
+    before any training starts)."""
+    if not watch:
+        return None
+    from flappy_pg.app.live import LiveWindow
+    LiveWindow.check_display(click.get_current_context().command_path)
+    return LiveWindow
 
 
 def refuse_settings_with_resume(resume) -> None:
@@ -251,7 +261,13 @@ run_folder_options = bundle(
                       "any other file starts a new run from it. Only the budget and output "
                       "options apply then."),
     click.option("--save-every", type=Finite(min=1, max=3600), default=10, show_default=True,
-                 help="Wall-clock seconds between saves of the latest checkpoint."))
+                 help="Wall-clock seconds between saves of the latest checkpoint."),
+    click.option("--snapshots/--no-snapshots", default=None,
+                 help="Keep a small snapshot of the policy at each evaluation in the run folder, "
+                      "for `flappy-pg timelapse` [default: on, off with --obs pixels]."),
+    click.option("--watch", "watch_window", is_flag=True,
+                 help="Show the training in a window beside it: birds of the newest policy, "
+                      "the labels and a live curve (its own process: training does not wait)."))
 
 eval_options = bundle(
     click.option("--episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,

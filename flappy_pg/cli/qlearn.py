@@ -10,6 +10,7 @@ import click
 from flappy_pg.agents.qlearning.config import GRIDS, REWARDS, UPDATES, QConfig
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES
 from flappy_pg.cli.options import (
+    live_window,
     SEED,
     SEED_HELP,
     Finite,
@@ -92,7 +93,7 @@ vary."""
 @run_folder_options
 @friendly_errors
 def qlearn_train(game_config, reward_config, budgets, seed, out, runs, name, resume, save_every,
-                 preset, **options):
+                 snapshots, watch_window, preset, **options):
     """Train the tabular Q-learning bot headless, with progress, logs and evaluations.
     Ctrl-C or SIGTERM stops after the current update and saves."""
     refuse_settings_with_resume(resume)
@@ -107,7 +108,8 @@ def qlearn_train(game_config, reward_config, budgets, seed, out, runs, name, res
                                         **options))
 
     start_run("qlearn", ".npz", new_learner, QLearner.restore, Path(out), Path(runs), name=name,
-              resume=resume, budget_overrides=overrides, echo=click.echo, save_every=save_every)
+              resume=resume, budget_overrides=overrides, echo=click.echo, save_every=save_every,
+              snapshots=snapshots, window=live_window(watch_window))
 
 
 def settings_config(game_config, reward_config, budgets, seed, preset, **options) -> QConfig:

@@ -9,6 +9,7 @@ import click
 from flappy_pg.agents.reinforce.config import PIXEL_DEFAULTS, PIXEL_NETS, TrainConfig
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
 from flappy_pg.cli.options import (
+    live_window,
     SEED,
     SEED_HELP,
     Finite,
@@ -111,7 +112,7 @@ SETTINGS = bundle(
 @run_folder_options
 @friendly_errors
 def train(game_config, reward_config, budgets, seed, out, runs, name, resume, save_every,
-          **options):
+          snapshots, watch_window, **options):
     """Train the REINFORCE agent headless, with progress, logs, evaluations and checkpoints.
     Ctrl-C or SIGTERM stops after the current update and saves."""
     refuse_settings_with_resume(resume)
@@ -123,7 +124,7 @@ def train(game_config, reward_config, budgets, seed, out, runs, name, resume, sa
 
     start_run("reinforce", ".pt", new_trainer, Trainer.restore, Path(out), Path(runs), name=name,
               resume=resume, budget_overrides=budgets.given, echo=click.echo,
-              save_every=save_every)
+              save_every=save_every, snapshots=snapshots, window=live_window(watch_window))
 
 
 def settings_config(game_config, reward_config, budgets, seed, **options) -> TrainConfig:

@@ -36,7 +36,7 @@ class Renderer:
     `on_screen` says whether anyone can see it (False when SDL found no display)."""
 
     def __init__(self, config: GameConfig, window: bool = False, fps: int = 30,
-                 title: str = "flappy-pg"):
+                 title: str = "flappy-pg", side_panel: int = 0):
         import pygame
         self.pg = pygame
         self.config = config
@@ -49,8 +49,11 @@ class Renderer:
         if window:
             self.on_screen = open_display(pygame)
             pygame.display.set_caption(title)
-            self.display = pygame.display.set_mode(self.size)
+            self.display = pygame.display.set_mode((self.size[0] + side_panel, self.size[1]))
             self.clock = pygame.time.Clock()
+        # A surface beside the game in the window (the live curve of `train --watch`); it is
+        # not part of a recorded frame.
+        self.panel = pygame.Surface((side_panel, self.size[1])) if side_panel else None
         # Frames are drawn on a 24-bit RGB canvas whose memory is exactly an H x W x 3 array,
         # so reading a frame out is one copy.
         self.surface = pygame.Surface(self.size, 0, 24, masks=(0xFF, 0xFF00, 0xFF0000, 0))
@@ -194,11 +197,16 @@ class Renderer:
     def draw_overlay(self, lines: list[str], colours: list | None = None, y: int = 6) -> None:
         """Small text at the left, from `y` down (the agent's overlay in `watch` at the top, a
         race's scoreboard on the ground), each line white or in its colour."""
-        for i, line in enumerate(lines):
-            colour = colours[i] if colours and i < len(colours) else (255, 255, 255)
-            shadow = self.font.render(line, True, (0, 0, 0))
-            text = self.font.render(line, True, colour)
-            self.surface.blit(shadow, (7, y + 1))
+        texts = [self.font.render(line, True, colours[i] if colours and i < len(colours)
+                                  else (255, 255, 255)) for i, line in enumerate(lines) if line]
+        if not texts:
+            return
+        # A translucent dark backdrop, so the text reads over sky, pipes and ground alike.
+        backdrop = self.pg.Surface((max(t.get_width() for t in texts) + 10,
+                                    sum(t.get_height() + 2 for t in texts) + 4), self.pg.SRCALPHA)
+        backdrop.fill((0, 0, 0, 120))
+        self.surface.blit(backdrop, (1, y - 2))
+        for text in texts:
             self.surface.blit(text, (6, y))
             y += text.get_height() + 2
 
@@ -216,6 +224,8 @@ class Renderer:
         if self.window:
             self.pg.event.pump()
             self.display.blit(self.surface, (0, 0))
+            if self.panel is not None:
+                self.display.blit(self.panel, (self.size[0], 0))
             self.pg.display.flip()
             if self.on_screen:  # an invisible window (a headless recording) runs flat out
                 self.clock.tick_busy_loop(self.fps)  # exactly `fps`, not "at most"

@@ -30,6 +30,11 @@ from flappy_pg.runs.folders import (
     remove_stale_temporaries,
 )
 from flappy_pg.runs.log import RunLog
+from flappy_pg.runs.plots import plot_run
+from flappy_pg.runs.snapshots import write_snapshot
+
+CURVES_EVERY = 15.0  # wall-clock seconds between redrawings of a run's curves.png
+LIVE_EVERY = 2.0  # wall-clock seconds between the live snapshots a --watch window plays
 
 
 class StopOnInterrupt:
@@ -152,6 +157,27 @@ def default_run_name(agent: str) -> str:
     return datetime.now().strftime(f"{agent}-%Y%m%d-%H%M%S")
 
 
+def progress_header(config) -> str:
+    """What the progress lines' columns are (the training cap is not the evaluation's)."""
+    extra = "entropy" if hasattr(config, "entropy_coef") else "epsilon"
+    return (f"columns: update, env steps, episodes, this batch's training score (mean and max; "
+            f"training games stop at {config.train_max_score} pipes), {extra}, env steps per "
+            f"second, training time; evaluations (greedy on unseen games, capped at "
+            f"{config.eval_max_score}) every {config.eval_every_steps:,} env steps")
+
+
+def next_commands(suffix: str, best: Path, latest: Path, run: Path) -> list[str]:
+    """What to do with a finished run, with its own paths."""
+    agent = "flappy-pg" if suffix == ".pt" else "flappy-pg qlearn"
+    saved = best if best.exists() else latest
+    return [f"  watch it:   {agent} watch {saved}",
+            f"  score it:   {agent} eval {saved}",
+            f"  plot it:    {run / 'curves.png'} (redrawn at each evaluation), or "
+            f"flappy-pg plot {run} [other runs] --out runs.png",
+            f"  continue:   {'flappy-pg train' if suffix == '.pt' else 'flappy-pg qlearn train'} "
+            f"--resume {latest}"]
+
+
 def progress_line(stats: dict) -> str:
     extra = (f"entropy {stats['entropy']:.3f}" if "entropy" in stats
              else f"epsilon {stats.get('epsilon', 0):.3f}")
@@ -163,27 +189,54 @@ def progress_line(stats: dict) -> str:
 
 def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,
                  resumed: bool = False, echo: Callable[[str], None] = print,
-                 save_every: float = 10.0, progress_every: float = 1.0) -> dict:
+                 save_every: float = 10.0, progress_every: float = 1.0,
+                 snapshots: bool | None = None, window=None) -> dict:
     """Train until a budget is reached, Ctrl-C or SIGTERM; returns a summary with the checkpoint
     paths. `latest` is written before the first update, every `save_every` wall-clock seconds,
-    at every evaluation and at the end, so a killed run loses at most that much work."""
+    at every evaluation and at the end, so a killed run loses at most that much work. With
+    `snapshots` (default: unless the policy reads pixels), a snapshot of the policy is kept at
+    each evaluation; with a `window` (`flappy_pg.app.live.LiveWindow`), a live one every
+    LIVE_EVERY seconds, which the window's own process picks up."""
     latest, best = checkpoint_folder / f"latest{suffix}", checkpoint_folder / f"best{suffix}"
     c = learner.config
+    if snapshots is None:
+        snapshots = getattr(c, "obs", "features") != "pixels"
     if not resumed:
         learner.save(latest)  # update 0: even a run killed in its first update can be resumed
     log = RunLog(run_folder, c.to_dict(), resume_after=learner.state.updates if resumed else None)
     echo(f"logs in {log.folder}, checkpoints in {checkpoint_folder}")
+    if window is not None:
+        write_snapshot(learner, log.folder, live=True)  # the window starts on the policy now
+        window.start()
+        echo("the window shows birds of the newest policy; closing it leaves training running")
     last_save = time.monotonic()
     evaluated_at = None  # the env-step count of the last evaluation: each state is evaluated once
 
     last_shown = -math.inf
     interrupt, heartbeat = StopOnInterrupt(echo), Heartbeat(echo)
+    last_drawn = -math.inf
+
+    def draw_curves(final: bool = False) -> None:
+        """curves.png, at most every CURVES_EVERY seconds of wall time and at the end (drawing
+        takes a few tenths of a second)."""
+        nonlocal last_drawn
+        if final or time.monotonic() - last_drawn >= CURVES_EVERY:
+            plot_run(log.folder)
+            last_drawn = time.monotonic()
+
+    last_live = -math.inf
 
     def on_update(stats: dict) -> None:
-        nonlocal last_save, last_shown
+        nonlocal last_save, last_shown, last_live
         heartbeat.beat(f"update {stats['update'] + 1}")
         log.update(stats)  # every update is logged; the terminal gets a line a second at most
+        if window is not None and window.open(echo) and \
+                time.monotonic() - last_live >= LIVE_EVERY:
+            write_snapshot(learner, log.folder, live=True)
+            last_live = time.monotonic()
         if time.monotonic() - last_shown >= progress_every:
+            if last_shown == -math.inf:
+                echo(progress_header(c))
             echo(progress_line(stats))
             last_shown = time.monotonic()
         if time.monotonic() - last_save >= save_every:
@@ -205,6 +258,9 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         log.evaluation({"update": s.updates, "env_steps": s.env_steps,
                         "seconds": round(s.seconds, 3), **result.summary()})
         echo(f"evaluation (greedy, unseen seeds): {result.line()}")
+        draw_curves()
+        if snapshots:
+            write_snapshot(learner, log.folder)
         if result.mean > s.best_eval:
             s.best_eval = result.mean
             learner.save(best)
@@ -248,6 +304,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
         if evaluated_at != learner.state.env_steps:  # not just evaluated by the loop
             on_eval(confirm=False)  # the final evaluation, which also updates the best checkpoint
     log.close()
+    if evaluated_at is not None:
+        draw_curves(final=True)
     echo(f"stopped: {reason}; {learner.state.env_steps:,} env steps in "
          f"{learner.state.seconds:.1f}s of training ({time.perf_counter() - started:.1f}s wall)")
     echo(f"latest checkpoint: {latest}")
@@ -258,6 +316,12 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     else:
         echo(f"best checkpoint:   none written in this folder (no evaluation beat the run's best, "
              f"{learner.state.best_eval:.1f})")
+    if learner.state.best_eval > -math.inf:
+        echo(f"best evaluation:   a mean of {learner.state.best_eval:.1f} pipes on "
+             f"{c.eval_episodes} unseen games (capped at {c.eval_max_score})")
+    echo(f"logs and curves:   {log.folder} (updates.csv, evals.csv, curves.png)")
+    for line in next_commands(suffix, best, latest, log.folder):
+        echo(line)
     return {"reason": reason, "latest": latest, "best": best, "run": log.folder,
             "state": learner.state}
 
@@ -313,10 +377,12 @@ def start_run(agent: str, suffix: str, new_learner: Callable[[], Learner],
               restore_learner: Callable[[Path, dict], Learner], out: Path, runs: Path,
               name: str | None = None, resume: Path | None = None,
               budget_overrides: dict | None = None, echo: Callable[[str], None] = print,
-              save_every: float = 10.0) -> dict:
+              save_every: float = 10.0, snapshots: bool | None = None,
+              window: Callable[[Path], object] | None = None) -> dict:
     """A new run (`new_learner()`), or the resumed run of the checkpoint `resume`; checkpoints go
     to `out/<name>/`, logs to `runs/<name>/`. Every folder is checked and locked before the
-    work starts."""
+    work starts. `window(run folder)`: a window to show the run in (`--watch`), started once
+    the folders are ready and stopped when the training ends."""
     resume = Path(resume) if resume is not None else None
     name, checkpoint_folder, run_folder, in_place = run_folders(agent, suffix, Path(out),
                                                                 Path(runs), name, resume)
@@ -334,5 +400,11 @@ def start_run(agent: str, suffix: str, new_learner: Callable[[], Learner],
             echo(f"resuming {resume} at update {learner.state.updates}, "
                  f"{learner.state.env_steps:,} env steps")
         echo(f"run {name}")
-        return run_training(learner, checkpoint_folder, run_folder, suffix,
-                            resumed=resume is not None, echo=echo, save_every=save_every)
+        shown = window(run_folder) if window is not None else None
+        try:
+            return run_training(learner, checkpoint_folder, run_folder, suffix,
+                                resumed=resume is not None, echo=echo, save_every=save_every,
+                                snapshots=snapshots, window=shown)
+        finally:
+            if shown is not None:
+                shown.stop()

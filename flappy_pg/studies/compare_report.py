@@ -138,8 +138,8 @@ def held_curves(runs: list[AgentRun], key: str) -> tuple[np.ndarray, np.ndarray]
 
 
 def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
-    """Score against `key` on a log axis (the untrained evaluation at 0 has no place on it; the
-    early climb of a slow learner would be squeezed into the left edge of a linear one)."""
+    """Score against `key` on a linear axis from the first evaluation (the untrained one at 0)
+    on; the scores on a symlog axis, so the first pipes and the cap both show."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -149,8 +149,6 @@ def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
         colour = colours[index % len(colours)]
         mine = [r for r in runs if r.agent == agent]
         x, scores = held_curves(mine, key)
-        keep = x > 0
-        x, scores = x[keep], scores[:, keep]
         if len(mine) == 1:
             ax.step(x, scores[0], where="post", color=colour, label=f"{agent}, seed {mine[0].seed}")
             continue
@@ -161,10 +159,10 @@ def plot_curves(runs: list[AgentRun], key: str, label: str, path: Path) -> None:
     cap = runs[0].final["max_score"] if runs and runs[0].final else None
     if cap:
         ax.axhline(cap, color="gray", linestyle=":", linewidth=1, label=f"the cap ({cap} pipes)")
-    ax.set_xscale("log")
+    ax.set_xlim(left=0)
     ax.set_yscale("symlog", linthresh=10)
     ax.set_ylim(0, (cap or 1000) * 1.6)
-    ax.set_xlabel(f"{label} (log scale)")
+    ax.set_xlabel(label)
     ax.set_ylabel("evaluation mean (pipes; symlog)")
     ax.set_title(f"Greedy evaluation score against {label}", fontsize=11)
     ax.grid(alpha=0.3, which="both")
@@ -180,6 +178,9 @@ def caption(label: str) -> str:
             f"the line is the mean over the seeds, the band spans the lowest to the highest seed.")
 
 
+TOO_SHORT = 10  # pipes: a comparison where no agent's final mean reaches this crowns nobody
+
+
 def verdict(runs: list[AgentRun]) -> str:
     """One paragraph saying what the final evaluation and the curves show."""
     finals = {}
@@ -192,7 +193,11 @@ def verdict(runs: list[AgentRun]) -> str:
     if len(finals) < 2:
         return ""
     (a, (ma, ca, sa)), (b, (mb, cb, sb)) = sorted(finals.items(), key=lambda kv: -kv[1][0])
-    if ma - mb < LEVEL:
+    if ma < TOO_SHORT:
+        text = (f"**Verdict:** too short to tell: neither agent passes {TOO_SHORT} pipes yet "
+                f"(final means of {ma:.1f} for {a} and {mb:.1f} for {b}); give each a longer "
+                f"budget (`--seconds 600` is the default).")
+    elif ma - mb < LEVEL:
         text = (f"**Verdict:** with the same budget, the two end level: a final mean of {ma:.1f} "
                 f"pipes each; games at the cap: {a} {ca}, {b} {cb}.")
     else:

@@ -14,8 +14,18 @@ def run(agent, seed, scores, reached_100_at=None):
                                          "max_score": 1000})
 
 
-def test_a_tie_at_zero_is_level_not_ahead():
+def test_a_tie_at_zero_is_too_short_to_tell_not_ahead():
     text = verdict([run("REINFORCE", 0, [0, 0]), run("Q-learning", 0, [0, 0])])
+    assert "too short to tell" in text and "ahead" not in text
+
+
+def test_a_comparison_where_nobody_passes_ten_pipes_crowns_nobody():
+    text = verdict([run("REINFORCE", 0, [3, 3]), run("Q-learning", 0, [8, 9])])
+    assert "too short to tell" in text and "ahead" not in text and "8.5 for Q-learning" in text
+
+
+def test_a_tie_above_the_first_pipes_is_level():
+    text = verdict([run("REINFORCE", 0, [50, 50]), run("Q-learning", 0, [50, 50])])
     assert "end level" in text and "ahead" not in text
 
 

@@ -115,6 +115,14 @@ def save_trainer(trainer, path: str | Path) -> None:
     atomic_torch_save(trainer_payload(trainer), Path(path))
 
 
+def save_policy_snapshot(trainer, path: str | Path) -> None:
+    """The policy alone, with its settings and counters (a few kB for the features policy): a
+    checkpoint that `eval`, `watch` and the time-lapse take, but that cannot be resumed."""
+    payload = {key: value for key, value in trainer_payload(trainer).items()
+               if key in ("format", "observation_layout", "train_config", "state", "policy")}
+    atomic_torch_save({**payload, "snapshot": True}, Path(path))
+
+
 def train_config_of(payload: dict, path) -> TrainConfig:
     if "train_config" not in payload:
         raise CheckpointError(f"{path} holds no training settings")

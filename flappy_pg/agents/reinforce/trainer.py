@@ -165,6 +165,9 @@ class Trainer:
         """The trainer in the state the checkpoint saved; `overrides` change budget settings."""
         payload = load_checkpoint(path)
         config = train_config_of(payload, path)
+        if payload.get("snapshot"):
+            raise CheckpointError(f"{path} is a snapshot of a run's policy: it evaluates and "
+                                  f"watches, but cannot be resumed (resume the run's latest.pt)")
         try:
             trainer = cls(TrainConfig.from_dict({**config.to_dict(), **overrides}))
             check_weights(trainer.policy, payload["policy"], "policy")

@@ -300,6 +300,9 @@ COSINES_CAPTION = (
     "sizes should be, \"not estimable\" when the reference is mostly noise.")
 
 
+BANDED = ("full return", "reward-to-go - V(s)")  # the extremes, drawn with their bands
+
+
 def plot(all_curves: list[Curves], path, quick: bool = False) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -313,12 +316,16 @@ def plot(all_curves: list[Curves], path, quick: bool = False) -> None:
                 values = kind[name]
                 mean = values.mean(1)
                 half = 1.96 * values.std(1, ddof=1) / math.sqrt(values.shape[1])
-                line, = ax.plot(c.batch_sizes, mean, "o-", markersize=3, label=name)
-                ax.fill_between(c.batch_sizes, mean - half, mean + half, alpha=0.25,
-                                color=line.get_color(), linewidth=0)
-            for i, level in enumerate(LEVELS):
-                ax.axhline(level, color="gray", linestyle=":", linewidth=1,
-                           label="cosine 0.5 and 0.9 (the table's levels)" if i == 0 else None)
+                line, = ax.plot(c.batch_sizes, mean, "o-", markersize=3, label=name,
+                                linewidth=2 if name in BANDED else 1)
+                if name in BANDED:  # two bands only: four overlapping ones read as one smear
+                    ax.fill_between(c.batch_sizes, mean - half, mean + half, alpha=0.2,
+                                    color=line.get_color(), linewidth=0)
+            for level in LEVELS:
+                ax.axhline(level, color="gray", linestyle=":", linewidth=1)
+                ax.annotate(f"cosine {level:g}", (1, level), xycoords=("axes fraction", "data"),
+                            xytext=(-4, 3), textcoords="offset points", ha="right",
+                            fontsize=8, color="gray")
             ax.set_xscale("log", base=2)
             lowest = min(float((kind[n].mean(1) - 1.96 * kind[n].std(1, ddof=1)
                                 / math.sqrt(kind[n].shape[1])).min()) for n in ESTIMATORS)
@@ -329,9 +336,10 @@ def plot(all_curves: list[Curves], path, quick: bool = False) -> None:
             ax.grid(alpha=0.3)
     repeats = all_curves[0].pairwise[ESTIMATORS[0]].shape[1]
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False,
-               title=f"line: mean of {repeats} resampled batches; band: its 95% confidence "
-                     f"interval", title_fontsize=8)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False,
+               title=f"line: mean of {repeats} resampled batches; band (full return and "
+                     f"reward-to-go - V(s) only): its 95% confidence interval; dotted: the "
+                     f"table's levels", title_fontsize=8)
     if quick:
         fig.suptitle("--quick sizes: a smoke test, too noisy to read", fontsize=11)
     fig.tight_layout(rect=(0, 0.16 / len(all_curves), 1, 1))

@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from flappy_pg.errors import ConfigError
 from flappy_pg.studies.gradlab import curves
 from flappy_pg.studies.gradlab.exact import VARIANTS, estimator_variance, exactness
 
@@ -122,3 +123,28 @@ def markdown(exact_rows: list[dict], variance_rows: list[dict]) -> str:
     lines += [f"| {r['variant']} | {r['trace_cov']:.4g} | {r['mse_to_reference']:.4g} | "
               f"{r['cosine_to_reference']:.3f} |" for r in variance_rows]
     return "\n".join(lines)
+
+
+def lab_policies(checkpoint: str | None, fresh: bool, seed: int) -> list[tuple]:
+    """(policy, game config, label) of each policy the lab measures."""
+    from flappy_pg.agents.reinforce.checkpoint import load_policy, train_config_of
+    from flappy_pg.paths import MIDWAY_POLICY, PRETRAINED_POLICY
+    if fresh:
+        import torch
+
+        from flappy_pg.agents.reinforce.networks import make_networks
+        torch.manual_seed(seed)
+        from flappy_pg.agents.reinforce.config import TrainConfig
+        config = TrainConfig()
+        return [(make_networks(config)[0], config.game, "a fresh policy")]
+
+    def load(path, label):
+        policy, payload = load_policy(path)
+        config = train_config_of(payload, path)
+        if config.obs_type != "features":
+            raise ConfigError(f"{path} plays from pixels: the gradient lab works on feature "
+                              f"policies")
+        return policy, config.game, label
+    if checkpoint:
+        return [load(checkpoint, str(checkpoint))]
+    return [load(MIDWAY_POLICY, "midway (20 s)"), load(PRETRAINED_POLICY, "shipped")]
