@@ -21,3 +21,29 @@ def tmp_home(tmp_path, monkeypatch):
     """A private user data folder."""
     monkeypatch.setenv("FLAPPY_PG_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+@pytest.fixture
+def ctrl_c_after():
+    """Start `python -m flappy_pg ARGS` in a process group of its own, wait until a line holding
+    `marker` comes, wait `delay` seconds more, then send the whole group SIGINT, as a terminal's
+    Ctrl-C does; returns (exit status, everything it printed)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def run(args, marker: str, delay: float, cwd=None, env=None, timeout: float = 120):
+        process = subprocess.Popen([sys.executable, "-m", "flappy_pg", *args], cwd=cwd, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True)
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if marker in line:
+                break
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        rest = process.communicate(timeout=timeout)[0]
+        return process.returncode, "".join(seen) + rest
+    return run

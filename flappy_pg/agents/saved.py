@@ -122,3 +122,22 @@ def load_named(spec: str) -> SavedAgent:
     if kind is None:
         raise CheckpointError(f"{path} is neither a flappy-pg checkpoint nor a Q-table")
     return load_agent(path, kind)
+
+
+def evaluate_saved(path: str | Path | None, kind: str, episodes: int, seed: int | None,
+                   max_score: int, greedy: bool = True,
+                   echo: Callable[[str], None] = print, note: Callable[[str], None] = print):
+    """Evaluate a saved agent on unseen games: `note` says what is evaluated, `echo` the result
+    line; returns the result."""
+    from flappy_pg.agents.evaluate import TEST_SEED, evaluate
+    agent = load_agent(path, kind)
+    seed = TEST_SEED if seed is None else seed
+    mode = ("greedy actions" if greedy else "sampled actions") if kind == REINFORCE else "greedy"
+    note(f"evaluating {agent.path} ({mode}, seeds {seed}...{seed + episodes - 1})")
+    # --sample draws its actions from a generator seeded like the games: the same run twice
+    # gives the same scores.
+    act = agent.actor(greedy, np.random.default_rng(seed))
+    result = evaluate(act, agent.game, episodes=episodes, seed=seed, max_score=max_score,
+                      obs_type=agent.obs_type)
+    echo(result.line())
+    return result

@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Callable
@@ -22,6 +24,7 @@ from typing import Callable
 from flappy_pg.errors import ConfigError
 
 BIRDS = 4
+GAME_FPS, DRAW_FPS = 30, 15
 PANEL = 320  # the curve's width beside the 288-px game
 WAITING_FRAMES = 45  # between rounds, the result stays up for 1.5 s
 
@@ -163,11 +166,12 @@ def show_training(run_folder: str, birds: int = BIRDS, max_frames: int | None = 
                     continue
                 agent = load_named(str(path))
                 renderer = Renderer(agent.game, window=True, side_panel=PANEL,
-                                    title=f"flappy-pg: training {folder.name}")
+                                    title=f"flappy-pg: training {folder.name}",
+                                    exact_pacing=False)
                 loaded_stamp = path.stat().st_mtime_ns
             pg = renderer.pg
             keys.handle(pg)
-            if game is None or (pause_left == 1 and not keys.paused):
+            if game is None or (pause_left == 0 and game.over and not keys.paused):
                 stamp = path.stat().st_mtime_ns if path and path.exists() else loaded_stamp
                 if stamp != loaded_stamp:  # a newer policy: the next round flies it
                     try:
@@ -178,12 +182,14 @@ def show_training(run_folder: str, birds: int = BIRDS, max_frames: int | None = 
                 racers = [Racer(f"bird {i + 1}", sampling(agent, i, round_number, keys),
                                 agent.obs_type) for i in range(birds)]
                 game, pause_left = RaceRound(agent.game, racers, seed=None), 0
-            renderer.fps = 30 * min(keys.speed, 1)
+            # Drawn at DRAW_FPS with GAME_FPS / DRAW_FPS game frames each: the birds fly at the
+            # game's speed, and the window (and the display server) take half the CPU of 30 fps.
+            renderer.fps = DRAW_FPS * min(keys.speed, 1)
             if not keys.paused:
                 if pause_left:
-                    pause_left -= 1
+                    pause_left = max(0, pause_left - GAME_FPS // DRAW_FPS)
                 else:
-                    for _ in range(max(1, int(keys.speed))):
+                    for _ in range(max(1, int(keys.speed)) * (GAME_FPS // DRAW_FPS)):
                         game.step(game.decide())
                         if game.over:
                             pause_left = WAITING_FRAMES
@@ -197,7 +203,7 @@ def show_training(run_folder: str, birds: int = BIRDS, max_frames: int | None = 
             if keys.show_input and agent.obs_type != "features":
                 observation = game.observers[agent.obs_type].of_batch(game.race.games)[0]
                 renderer.draw_observation(observation[-1], label="what it sees")
-            if progress.refresh() or round_number == 1 and pause_left == 0:
+            if progress.refresh() or not frames:
                 draw_curve(pg, renderer.panel, renderer.small_font, progress)
             renderer.show()
             frames += 1
@@ -207,6 +213,14 @@ def show_training(run_folder: str, birds: int = BIRDS, max_frames: int | None = 
         if renderer is not None:
             renderer.close()
     return frames
+
+
+def window_process(run_folder: str) -> None:
+    """The window's own process: the training comes first, the window takes the CPU left."""
+    os.nice(10)
+    import torch
+    torch.set_num_threads(1)  # loading snapshots must not start threads beside the training's
+    show_training(run_folder)
 
 
 def sampling(agent, bird: int, round_number: int, keys) -> Callable:
@@ -241,9 +255,15 @@ class LiveWindow:
     def start(self) -> None:
         import multiprocessing
         context = multiprocessing.get_context("spawn")  # no fork of a process with torch threads
-        self.process = context.Process(target=show_training, args=(str(self.run_folder),),
+        self.process = context.Process(target=window_process, args=(str(self.run_folder),),
                                        daemon=True, name="flappy-pg window")
-        self.process.start()
+        # Born with SIGINT blocked, the window never sees the terminal's Ctrl-C (the training
+        # stops on it, then closes the window), not even while it starts.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def open(self, echo: Callable[[str], None]) -> bool:
         if self.process is not None and self.process.is_alive():

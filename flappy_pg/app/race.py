@@ -282,3 +282,34 @@ class GhostSession:
             renderer.draw_panel([f"You: {you}   {self.ghost.label}: {ghost}{still}",
                                  self.result(), f"Your best against it: {self.best}",
                                  "Space or R: race again", "Esc: quit"], 210)
+
+
+def racers_of(specs: tuple[str, ...], greedy: bool, seed: int | None, note=print):
+    """The saved agents `specs` (names or files) as racers on the first one's game, labelled
+    apart (an agent of another game plays on it, and `note` says so); and that game."""
+    from flappy_pg.agents.saved import SHIPPED_NAMES, load_named
+    agents = [load_named(spec) for spec in specs]
+    others = [a.path.name for a in agents if a.game != agents[0].game]
+    if others:
+        note(f"the race is on {agents[0].path.name}'s game; {', '.join(others)} trained on "
+             f"another one and plays it there")
+    kinds = [a.label for a in agents]
+    labels = [a.label if kinds.count(a.label) == 1 or spec in SHIPPED_NAMES else a.path.stem
+              for spec, a in zip(specs, agents)]
+    labels = [f"{label} #{labels[:i].count(label) + 1}" if labels.count(label) > 1 else label
+              for i, label in enumerate(labels)]
+    racers = [Racer(label, agent.window_agent(greedy, seed), agent.obs_type)
+              for label, agent in zip(labels, agents)]
+    return racers, agents[0].game
+
+
+def race_saved(specs: tuple[str, ...], greedy: bool, max_score: int | None, speed: float,
+               seed: int | None, record: str | None, frames: int | None = None, echo=print,
+               note=print) -> list[list[int]]:
+    """Race saved agents in a window; says each finished round's scores."""
+    racers, game = racers_of(specs, greedy, seed, note)
+    rounds = run_race(racers, game, seed=seed, speed=speed, record=record, max_frames=frames,
+                      max_score=max_score, echo=echo)
+    for number, scores in enumerate(rounds, 1):
+        echo(f"round {number}: " + ", ".join(f"{r.label} {s}" for r, s in zip(racers, scores)))
+    return rounds

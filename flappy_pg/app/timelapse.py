@@ -13,7 +13,7 @@ import numpy as np
 
 from flappy_pg.errors import ConfigError
 
-LINGER = 20  # frames a round's end stays up before the next snapshot flies
+LINGER = 15  # frames a round's end stays up before the next snapshot flies
 
 
 @dataclass
@@ -64,26 +64,38 @@ def stages_of(run_folder: str | Path) -> list[Stage]:
     return stages
 
 
+MILESTONES = (1, 3, 10, 30, 100, 300, 1000)  # evaluation means the learning passes through
+
+
 def chosen(stages: list[Stage], count: int) -> list[Stage]:
-    """At most `count` stages, evenly spread over the run, the first and the last included."""
+    """At most `count` stages: the first, the last, the first to reach each milestone mean (the
+    climb usually takes the first few evaluations, which an even spread would skip), then
+    others spread evenly over the run."""
     if len(stages) <= count:
         return stages
-    picks = np.unique(np.round(np.linspace(0, len(stages) - 1, count)).astype(int))
-    return [stages[i] for i in picks]
+    picks = {0, len(stages) - 1}
+    for level in MILESTONES:
+        first = next((i for i, stage in enumerate(stages) if stage.mean >= level), None)
+        if first is not None and len(picks) < count:
+            picks.add(first)
+    for i in np.round(np.linspace(0, len(stages) - 1, count)).astype(int):
+        if len(picks) < count:
+            picks.add(int(i))
+    return [stages[i] for i in sorted(picks)]
 
 
 def stage_lines(stage: Stage, number: int, total: int) -> list[str]:
     return [f"snapshot {number} of {total}: update {stage.update:,}",
             f"{stage.env_steps / 1e6:.1f} M env steps, {stage.seconds:.0f} s of training",
-            f"its evaluation: a mean of {stage.mean:.1f} pipes"
-            + (f", {100 * stage.capped_share:.0f}% at the cap" if stage.capped_share else "")]
+            f"evaluation: a mean of {stage.mean:.1f} pipes"
+            + (f", {100 * stage.capped_share:.0f}% capped" if stage.capped_share else "")]
 
 
 def run_timelapse(run_folder: str | Path, record: str | None = None, seed: int = 0,
-                  count: int = 8, frames_each: int = 150, speed: int = 2,
+                  count: int = 8, frames_each: int = 150, speed: int = 2, scale: float = 1.0,
                   echo=print) -> list[int]:
-    """Play the chosen snapshots one after another (greedy), in a window and/or into `record`;
-    returns each snapshot's score."""
+    """Play the chosen snapshots one after another (greedy), in a window and/or into `record`
+    (a GIF's frames `scale`d); returns each snapshot's score."""
     from flappy_pg.agents.saved import load_named
     from flappy_pg.envs.single import FlappyBirdEnv
     from flappy_pg.render.recording import Recorder
@@ -95,7 +107,7 @@ def run_timelapse(run_folder: str | Path, record: str | None = None, seed: int =
         if agent.game != agents[0].game:
             raise ConfigError(f"{stage.path} is a snapshot of another game than "
                               f"{stages[0].path.name}'s: a run's snapshots share one game")
-    recorder = Recorder(record) if record else None
+    recorder = Recorder(record, scale=scale) if record else None
     renderer = Renderer(agents[0].game, window=True, title=f"flappy-pg timelapse: "
                                                            f"{Path(run_folder).name}")
     renderer.frame_limit(record, 10**9, echo)  # no display: fine when recording

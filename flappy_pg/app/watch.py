@@ -112,3 +112,19 @@ def run_watch(agent: Agent, config: GameConfig, label: str, seed: int | None = N
         if recorder:
             recorder.finish(echo)
     return scores
+
+
+def watch_saved(path, kind: str, speed: float, seed: int | None, record: str | None,
+                frames: int | None = None, greedy: bool = True, show_input: bool = False,
+                echo=print) -> list[int]:
+    """A saved agent (`kind`, at `path`; None: the shipped one) playing in the window; says the
+    finished episodes' scores."""
+    from flappy_pg.agents.saved import load_agent
+    agent = load_agent(path, kind)
+    scores = run_watch(agent.window_agent(greedy, seed), agent.game, label=agent.label,
+                       source=agent.path.name, seed=seed, speed=speed, record=record,
+                       max_frames=frames, echo=echo, obs_type=agent.obs_type,
+                       show_input=show_input)
+    if scores:
+        echo(f"{len(scores)} episodes, scores: {scores}")
+    return scores

@@ -8,12 +8,14 @@ from flappy_pg.agents.saved import SHIPPED_NAMES
 from flappy_pg.cli.options import (
     UserError,
     eval_options,
-    evaluate_saved,
     friendly_errors,
-    race_saved,
     watch_options,
-    watch_saved,
+    writable_file,
 )
+
+
+def note(line: str) -> None:
+    click.echo(line, err=True)
 
 
 @click.command("eval")
@@ -24,7 +26,8 @@ from flappy_pg.cli.options import (
 @friendly_errors
 def eval_command(checkpoint, episodes, seed, max_score, greedy):
     """Evaluate a REINFORCE checkpoint headless on unseen seeds (default: the shipped policy)."""
-    evaluate_saved(checkpoint, "reinforce", episodes, seed, max_score, greedy)
+    from flappy_pg.agents.saved import evaluate_saved
+    evaluate_saved(checkpoint, "reinforce", episodes, seed, max_score, greedy, click.echo, note)
 
 
 @click.command()
@@ -38,18 +41,21 @@ def eval_command(checkpoint, episodes, seed, max_score, greedy):
 @click.option("--show-input", is_flag=True,
               help="Start with a pixel policy's input shown (the F key toggles it).")
 @friendly_errors
-def watch(agents, greedy, max_score, show_input, **view):
+def watch(agents, greedy, max_score, show_input, force, **view):
     """Watch the REINFORCE agent play in a window (default: the shipped pre-trained policy).
 
     With several AGENTs they race on the same pipes in one window, round after round: each
     AGENT is `reinforce`, `pixels` or `qlearn` (the shipped agents; `pixels` learned from the
     screen), or a checkpoint or Q-table file. One
     AGENT, a checkpoint, is watched alone as before."""
+    writable_file(view["record"], replace=force)
     if len(agents) <= 1:
         if max_score is not None:
             raise UserError("--max-score ends the rounds of a race: give two or more agents")
         spec = agents[0] if agents else None
         kind, path = SHIPPED_NAMES.get(spec, ("reinforce", spec))
-        watch_saved(path, kind, greedy=greedy, show_input=show_input, **view)
+        from flappy_pg.app.watch import watch_saved
+        watch_saved(path, kind, greedy=greedy, show_input=show_input, echo=click.echo, **view)
         return
-    race_saved(agents, greedy, max_score, **view)
+    from flappy_pg.app.race import race_saved
+    race_saved(agents, greedy, max_score, echo=click.echo, note=note, **view)

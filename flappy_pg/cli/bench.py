@@ -69,7 +69,13 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
     of games at the cap (targets: a mean of 100 within 60 s and 99% capped within 600 s, on
     every seed). Each seed is one job (--jobs, --ray); the CSV is rewritten as each finishes, and
     Ctrl-C or SIGTERM keeps every finished seed (--resume, with the same --csv, runs the rest)."""
-    from flappy_pg.studies.bench import row_lines, run_training_benchmark, target_lines
+    from flappy_pg.studies.bench import (
+        TARGETS,
+        LearningBench,
+        row_lines,
+        run_training_benchmark,
+        target_lines,
+    )
     seed_list = parse_seeds(seeds)
     try:
         mark_list = tuple(float(m) for m in marks.split(","))
@@ -77,16 +83,16 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
         raise UserError("--marks takes seconds separated by commas") from None
     if not all(math.isfinite(m) and 0 < m <= 86_400 for m in mark_list):
         raise UserError("--marks: each mark must be a number of seconds in (0, 86400]")
-    if jobs["resume"] and not csv_path:
+    if jobs.resume and not csv_path:
         raise UserError("--resume needs the --csv of the run to continue (its finished seeds "
                         "are kept beside it)")
     writable_file(csv_path)
     save_folder = writable_folder(save_policies) if save_policies else None
-    target, mean_within, capped_within = (10, 300, 1800) if obs == "pixels" else (100, 60, 600)
+    target, mean_within, capped_within = TARGETS[obs]
+    bench = LearningBench(seed_list, mark_list, episodes, max_score, check_every, target,
+                          obs=obs, save_folder=save_folder, csv_path=csv_path)
     rows, results, outcome = run_training_benchmark(
-        seed_list, mark_list, episodes, max_score, check_every=check_every,
-        target_mean=target, save_folder=save_folder, csv_path=csv_path, obs=obs,
-        progress=lambda m: click.echo(m, err=True), **jobs)
+        bench, jobs, progress=lambda m: click.echo(m, err=True))
     for line in [*row_lines(rows), *target_lines(results, target, 0.99, mean_within=mean_within,
                                                  capped_within=capped_within,
                                                  budget=max(mark_list))]:
@@ -102,21 +108,8 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
 def bench_gradlab(repeats):
     """Wall time of `flappy-pg gradlab --quick` (the shipped policies, written to a temporary
     folder), against its budget of 15 s."""
-    import statistics
-    import tempfile
-    import time
-    from pathlib import Path
-
-    from flappy_pg.studies.gradlab.report import LabSizes, lab_policies, run_gradlab
-    times = []
-    for run in range(repeats):
-        with tempfile.TemporaryDirectory() as folder:
-            started = time.perf_counter()
-            run_gradlab(lab_policies(None, False, 0), LabSizes().smallest(), 0, Path(folder),
-                        echo=lambda line: None)
-            times.append(time.perf_counter() - started)
-        click.echo(f"run {run + 1}: {times[-1]:.1f} s", err=True)
-    median = statistics.median(times)
+    from flappy_pg.studies.bench import time_gradlab_quick
+    median = time_gradlab_quick(repeats, progress=lambda m: click.echo(m, err=True))
     verdict = "within" if median <= 15 else "over"
     click.echo(f"gradlab --quick: median {median:.1f} s over {repeats} runs "
                f"({verdict} its budget of 15 s)")

@@ -45,17 +45,16 @@ def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episode
     after another by default, several at once with --jobs, or on a Ray cluster with --ray; the
     report is rewritten as each job finishes. Ctrl-C or SIGTERM starts no new job, lets the
     running ones finish and keeps every finished result (--resume continues)."""
-    from flappy_pg.studies.compare import run_comparison
+    from flappy_pg.studies.compare import Comparison, run_comparison
     seed_list = parse_seeds(seeds)
     if not seconds and not steps:
         raise UserError("give a budget: --seconds or --steps")
     writable_folder(out)
     if save_agents:
         writable_folder(save_agents)
-    _, outcome = run_comparison(game_config, seed_list, seconds, steps, Path(out),
-                   save_agents=Path(save_agents) if save_agents else None,
-                   eval_every_seconds=eval_every_seconds,
-                   eval_episodes=eval_episodes, final_episodes=final_episodes, echo=click.echo,
-                   **jobs)
+    comparison = Comparison(game_config, seed_list, seconds, steps, Path(out), eval_every_seconds,
+                            eval_episodes, final_episodes,
+                            save_agents=Path(save_agents) if save_agents else None)
+    _, outcome = run_comparison(comparison, jobs, echo=click.echo)
     if outcome.exit_status():
         raise SystemExit(outcome.exit_status())

@@ -108,8 +108,9 @@ def parse_hidden(ctx, param, value: str | None) -> tuple[int, ...] | None:
         sizes = tuple(int(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter("give layer sizes separated by commas, e.g. 32,32") from None
-    if not 1 <= len(sizes) <= 8 or not all(1 <= size <= 4096 for size in sizes):
-        raise click.BadParameter("1 to 8 layers of 1 to 4096 units, e.g. 32,32")
+    from flappy_pg.agents.reinforce.config import MAX_LAYERS, MAX_WIDTH
+    if not 1 <= len(sizes) <= MAX_LAYERS or not all(1 <= size <= MAX_WIDTH for size in sizes):
+        raise click.BadParameter(f"1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units, e.g. 32,32")
     return sizes
 
 
@@ -290,73 +291,6 @@ watch_options = bundle(
     click.option("--force", is_flag=True, help="Let --record replace an existing file."))
 
 
-def evaluate_saved(path: str | None, kind: str, episodes: int, seed: int | None,
-                   max_score: int, greedy: bool = True) -> None:
-    """Evaluate a saved agent on unseen games and print the result line."""
-    import numpy as np
-
-    from flappy_pg.agents.evaluate import TEST_SEED, evaluate
-    from flappy_pg.agents.saved import load_agent
-    agent = load_agent(path, kind)
-    seed = TEST_SEED if seed is None else seed
-    mode = ("greedy actions" if greedy else "sampled actions") if kind == "reinforce" else "greedy"
-    click.echo(f"evaluating {agent.path} ({mode}, seeds {seed}...{seed + episodes - 1})", err=True)
-    # --sample draws its actions from a generator seeded like the games: the same run twice
-    # gives the same scores.
-    act = agent.actor(greedy, np.random.default_rng(seed))
-    click.echo(evaluate(act, agent.game, episodes=episodes, seed=seed, max_score=max_score,
-                        obs_type=agent.obs_type).line())
-
-
-def watch_saved(path: str | None, kind: str, speed: float, seed: int | None, record: str | None,
-                frames: int | None = None, force: bool = False, greedy: bool = True,
-                show_input: bool = False) -> None:
-    """Show a saved agent playing in a window; print the finished episodes' scores."""
-    from flappy_pg.agents.saved import load_agent
-    from flappy_pg.app.watch import run_watch
-    writable_file(record, replace=force)
-    agent = load_agent(path, kind)
-    scores = run_watch(agent.window_agent(greedy, seed), agent.game, label=agent.label,
-                       source=agent.path.name, seed=seed, speed=speed, record=record,
-                       max_frames=frames, echo=click.echo, obs_type=agent.obs_type,
-                       show_input=show_input)
-    if scores:
-        click.echo(f"{len(scores)} episodes, scores: {scores}")
-
-
-def racers_of(specs: tuple[str, ...], greedy: bool, seed: int | None):
-    """The saved agents `specs` (names or files) as racers on one game, labelled apart."""
-    from flappy_pg.agents.saved import load_named
-    from flappy_pg.app.race import Racer
-    agents = [load_named(spec) for spec in specs]
-    others = [a.path.name for a in agents if a.game != agents[0].game]
-    if others:
-        click.echo(f"the race is on {agents[0].path.name}'s game; {', '.join(others)} trained on "
-                   f"another one and plays it there", err=True)
-    from flappy_pg.agents.saved import SHIPPED_NAMES
-    kinds = [a.label for a in agents]
-    labels = [a.label if kinds.count(a.label) == 1 or spec in SHIPPED_NAMES else a.path.stem
-              for spec, a in zip(specs, agents)]
-    labels = [f"{label} #{labels[:i].count(label) + 1}" if labels.count(label) > 1 else label
-              for i, label in enumerate(labels)]
-    racers = [Racer(label, agent.window_agent(greedy, seed), agent.obs_type)
-              for label, agent in zip(labels, agents)]
-    return racers, agents[0].game
-
-
-def race_saved(specs: tuple[str, ...], greedy: bool, max_score: int | None, speed: float,
-               seed: int | None, record: str | None, frames: int | None = None,
-               force: bool = False) -> None:
-    """Race saved agents in a window; print each finished round's scores."""
-    from flappy_pg.app.race import run_race
-    writable_file(record, replace=force)
-    racers, game = racers_of(specs, greedy, seed)
-    rounds = run_race(racers, game, seed=seed, speed=speed, record=record, max_frames=frames,
-                      max_score=max_score, echo=click.echo)
-    for number, scores in enumerate(rounds, 1):
-        click.echo(f"round {number}: " + ", ".join(f"{r.label} {s}" for r, s in zip(racers, scores)))
-
-
 job_options = bundle(
     click.option("--jobs", "workers", type=click.IntRange(1, 1024), default=1, show_default=True,
                  help="Jobs run at once on this machine (a process pool). Each job reserves its "
@@ -373,7 +307,7 @@ job_options = bundle(
         workers, use_ray, ray_address, resume))
 
 
-def check_jobs(workers: int, use_ray: bool, ray_address: str | None, resume: bool) -> dict:
+def check_jobs(workers: int, use_ray: bool, ray_address: str | None, resume: bool):
     """The job options, checked before any work starts."""
     use_ray = use_ray or bool(ray_address)
     if use_ray and workers > 1:
@@ -383,5 +317,5 @@ def check_jobs(workers: int, use_ray: bool, ray_address: str | None, resume: boo
         import importlib.util
         if importlib.util.find_spec("ray") is None:
             raise UserError("--ray needs Ray: pip install 'flappy-pg[ray]'")
-    return {"workers": workers, "use_ray": use_ray, "ray_address": ray_address,
-            "resume": resume}
+    from flappy_pg.runs.jobs import JobSettings
+    return JobSettings(workers, use_ray, ray_address, resume)

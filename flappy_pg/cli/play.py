@@ -12,7 +12,6 @@ from flappy_pg.cli.options import (
     UserError,
     friendly_errors,
     game_options,
-    racers_of,
     writable_file,
 )
 from flappy_pg.game.config import GameConfig
@@ -40,7 +39,9 @@ def play(game_config, mute, record, seed, frames, force, against):
     writable_file(record, replace=force)
     ghost, against_id = None, None
     if against is not None:
-        (ghost,), agent_game = racers_of((against,), True, seed)
+        from flappy_pg.app.race import racers_of
+        (ghost,), agent_game = racers_of((against,), True, seed,
+                                         note=lambda line: click.echo(line, err=True))
         if game_config not in (GameConfig(), agent_game):
             raise UserError("--against plays on the agent's own game: leave out the game options")
         game_config = agent_game

@@ -8,24 +8,23 @@ from pathlib import Path
 import click
 
 from flappy_pg.agents.qlearning.config import GRIDS, REWARDS, UPDATES, QConfig
-from flappy_pg.agents.settings import MAX_EVAL_EPISODES
+from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_GAMES
 from flappy_pg.cli.options import (
-    live_window,
     SEED,
     SEED_HELP,
     Finite,
     budget_options,
     bundle,
     eval_options,
-    evaluate_saved,
     friendly_errors,
     game_options,
     given,
+    live_window,
     refuse_settings_with_resume,
     reward_options,
     run_folder_options,
     watch_options,
-    watch_saved,
+    writable_file,
 )
 
 Q = QConfig()
@@ -40,7 +39,7 @@ SETTINGS = bundle(
     game_options,
     reward_options,
     budget_options,
-    click.option("--games", type=click.IntRange(1, 65_536), default=Q.games, show_default=True,
+    click.option("--games", type=click.IntRange(1, MAX_GAMES), default=Q.games, show_default=True,
                  help="Games played in parallel, all learning into one table (one: the classic "
                       "bot's setting, on a faster path)."),
     click.option("--preset", type=click.Choice(["classic"]), default=None,
@@ -132,13 +131,17 @@ def qlearn_train_settings(**options) -> QConfig:
 @friendly_errors
 def qlearn_eval(table, episodes, seed, max_score):
     """Evaluate a Q-table (greedy) headless on unseen seeds (default: the shipped table)."""
-    evaluate_saved(table, "qlearning", episodes, seed, max_score)
+    from flappy_pg.agents.saved import evaluate_saved
+    evaluate_saved(table, "qlearning", episodes, seed, max_score, echo=click.echo,
+                   note=lambda line: click.echo(line, err=True))
 
 
 @qlearn.command("watch")
 @click.argument("table", type=click.Path(dir_okay=False), required=False)
 @watch_options
 @friendly_errors
-def qlearn_watch(table, **view):
+def qlearn_watch(table, force, **view):
     """Watch the Q-learning bot play in a window (default: the shipped table)."""
-    watch_saved(table, "qlearning", **view)
+    from flappy_pg.app.watch import watch_saved
+    writable_file(view["record"], replace=force)
+    watch_saved(table, "qlearning", echo=click.echo, **view)

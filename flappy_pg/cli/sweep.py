@@ -135,7 +135,7 @@ def sweep(agent, sets, seeds, steps, seconds, final_episodes, out, jobs):
     settings = build_settings(agent, sets, seed_list, budget_argv)
     folder = writable_folder(out)
     runs, outcome = run_sweep(kind, settings, {"max_steps": steps, "max_seconds": seconds},
-                              Path(folder), final_episodes=final_episodes, echo=click.echo,
-                              **jobs)
+                              Path(folder), final_episodes=final_episodes, parallel=jobs,
+                              echo=click.echo)
     if outcome.exit_status():
         raise SystemExit(outcome.exit_status())

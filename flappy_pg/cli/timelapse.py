@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from flappy_pg.cli.options import SEED, friendly_errors, writable_file
+from flappy_pg.cli.options import SEED, Finite, friendly_errors, writable_file
 
 
 @click.command()
@@ -20,12 +20,14 @@ from flappy_pg.cli.options import SEED, friendly_errors, writable_file
               help="Frames shown per snapshot at most (30 a second).")
 @click.option("--speed", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Game frames per frame shown.")
+@click.option("--scale", type=Finite(0.25, 1), default=1, show_default=True,
+              help="A GIF's frames at this share of the screen's size (smaller files).")
 @friendly_errors
-def timelapse(run, record, force, seed, count, frames_each, speed):
+def timelapse(run, record, force, seed, count, frames_each, speed, scale):
     """Play one round of each snapshot a run kept at its evaluations (runs/<name>/snapshots/),
     greedy, on the same pipes, labelled with env steps, training time and that evaluation's
     mean: the learning itself. In a window, or recorded with --record."""
     from flappy_pg.app.timelapse import run_timelapse
     writable_file(record, replace=force)
     run_timelapse(run, record, seed=seed, count=count, frames_each=frames_each, speed=speed,
-                  echo=click.echo)
+                  scale=scale, echo=click.echo)

@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
-from flappy_pg.agents.reinforce.config import PIXEL_DEFAULTS, PIXEL_NETS, TrainConfig
-from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
+from flappy_pg.agents.reinforce.config import (
+    MAX_BATCH_STEPS,
+    MAX_MIN_DEATHS,
+    PIXEL_DEFAULTS,
+    PIXEL_NETS,
+    TrainConfig,
+)
+from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_GAMES, MAX_SCORE_CAP
 from flappy_pg.cli.options import (
-    live_window,
     SEED,
     SEED_HELP,
     Finite,
@@ -18,6 +23,7 @@ from flappy_pg.cli.options import (
     friendly_errors,
     game_options,
     given,
+    live_window,
     parse_hidden,
     refuse_settings_with_resume,
     reward_options,
@@ -45,12 +51,12 @@ SETTINGS = bundle(
                  help="With --obs pixels, the policy: mlp (the bird's and the next pipe's columns "
                       "of the frame pair through an MLP; the pixel default) or cnn (two "
                       "convolutions over the whole pair)."),
-    click.option("--games", type=click.IntRange(1, 65_536), default=DEFAULTS.games, show_default=True,
+    click.option("--games", type=click.IntRange(1, MAX_GAMES), default=DEFAULTS.games, show_default=True,
                  help="Games played in parallel; each plays one complete episode per round."),
-    click.option("--batch-steps", type=click.IntRange(0, 100_000_000), default=DEFAULTS.batch_steps,
+    click.option("--batch-steps", type=click.IntRange(0, MAX_BATCH_STEPS), default=DEFAULTS.batch_steps,
                  show_default=True,
                  help="Play more rounds until a batch holds at least this many steps."),
-    click.option("--min-deaths", type=click.IntRange(0, 4_194_304), default=DEFAULTS.min_deaths,
+    click.option("--min-deaths", type=click.IntRange(0, MAX_MIN_DEATHS), default=DEFAULTS.min_deaths,
                  show_default=True,
                  help="Play more rounds until the batch holds this many crashes (see --max-rounds): "
                       "batches grow as deaths get rare."),
@@ -86,7 +92,7 @@ SETTINGS = bundle(
     click.option("--train-max-score", type=click.IntRange(1, MAX_SCORE_CAP), default=DEFAULTS.train_max_score,
                  show_default=True,
                  help="Training episodes are truncated at this many pipes."),
-    click.option("--truncated-tail", type=click.IntRange(0, 100_000_000),
+    click.option("--truncated-tail", type=click.IntRange(0, MAX_BATCH_STEPS),
                  default=DEFAULTS.truncated_tail, show_default=True,
                  help="Steps at the end of a truncated training episode left out of the update: the "
                       "cap cuts their Monte Carlo return short."),

@@ -137,17 +137,9 @@ class GameConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "GameConfig":
-        if isinstance(values, dict) and LEGACY_GAME_FIELDS <= set(values) and \
-                not set(LEGACY_GAME_DEFAULTS) & set(values):
-            # A complete game saved before the shape and the swing existed: that game was the box
-            # with even spacing, whatever the defaults are now.
-            values = {**values, **LEGACY_GAME_DEFAULTS}
-        return settings_from_dict(cls, values)
-
-
-#: What a game saved before `bird_shape` and `pipe_spacing_swing` existed had instead.
-LEGACY_GAME_DEFAULTS = {"bird_shape": "box", "pipe_spacing_swing": 0}
-LEGACY_GAME_FIELDS = {f.name for f in dataclasses.fields(GameConfig)} - set(LEGACY_GAME_DEFAULTS)
+        from flappy_pg.game.migrations import upgrade_game
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return settings_from_dict(cls, upgrade_game(values, fields))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def gif_durations(frames: int, fps: int) -> list[int]:
 class Recorder:
     """Collects frames and writes them to `path` (.gif or .mp4) on `save()`, atomically."""
 
-    def __init__(self, path: str | Path, fps: int = 30):
+    def __init__(self, path: str | Path, fps: int = 30, scale: float = 1.0):
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix == "" and self.path.name.lower() in FORMATS:
@@ -40,7 +40,7 @@ class Recorder:
                               f"{self.path.name!r}")
         if not self.path.parent.exists():
             raise FileNotFoundError(f"folder {self.path.parent} does not exist")
-        self.fps = fps
+        self.fps, self.scale = fps, scale  # a GIF's frames can be kept smaller (`scale`)
         self.frames: list = []
         self.count = 0
         self._temporary = self.path.with_name(f".{self.path.name}.tmp{suffix}")
@@ -66,8 +66,13 @@ class Recorder:
             self._video.append_data(frame)
             return
         from PIL import Image
-        self.frames.append(Image.fromarray(frame).quantize(colors=256,
-                                                           method=Image.Quantize.MEDIANCUT))
+        image = Image.fromarray(frame)
+        if self.scale != 1.0:
+            image = image.resize((round(image.width * self.scale), round(image.height * self.scale)),
+                                 Image.Resampling.LANCZOS)
+        # a scaled-down GIF (a README's picture) keeps 64 colours: a third of the bytes
+        colours = 256 if self.scale == 1.0 else 64
+        self.frames.append(image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT))
 
     def save(self) -> Path | None:
         """Write the file; None when nothing was recorded. A failed write (a full disk) leaves

@@ -36,7 +36,7 @@ class Renderer:
     `on_screen` says whether anyone can see it (False when SDL found no display)."""
 
     def __init__(self, config: GameConfig, window: bool = False, fps: int = 30,
-                 title: str = "flappy-pg", side_panel: int = 0):
+                 title: str = "flappy-pg", side_panel: int = 0, exact_pacing: bool = True):
         import pygame
         self.pg = pygame
         self.config = config
@@ -44,6 +44,9 @@ class Renderer:
         self.size = (config.screen_width, config.screen_height)
         self.window = window
         self.fps = fps
+        # Exact pacing spins a core while it waits for the next frame; a window beside a
+        # training (`train --watch`) sleeps instead and leaves the CPU to it.
+        self.exact_pacing = exact_pacing
         self.on_screen = False
         pygame.font.init()
         if window:
@@ -62,6 +65,7 @@ class Renderer:
         self.font = pygame.font.Font(None, 22)
         self.small_font = pygame.font.Font(None, 18)
         self._ghosts: dict = {}
+        self._texts: dict = {}
 
     def _opaque(self, image):
         """A copy of an opaque image in the canvas' pixel format (fast to blit)."""
@@ -134,10 +138,21 @@ class Renderer:
         if label:
             self.draw_tag(label, centre[0], y - LABEL_ABOVE if label_y is None else label_y, tint)
 
+    def text(self, font, text: str, colour):
+        """`text` rendered in `font` and `colour`, kept for the next frames (labels and overlays
+        repeat from frame to frame; rendering them anew was most of a window's text cost)."""
+        key = (id(font), text, tuple(colour))
+        surface = self._texts.get(key)
+        if surface is None:
+            if len(self._texts) > 512:
+                self._texts.clear()
+            surface = self._texts[key] = font.render(text, True, colour)
+        return surface
+
     def draw_tag(self, text: str, centre_x: float, y: float, colour) -> None:
         """A short text centred at `centre_x`, with a dark outline so it reads on sky and pipe."""
         small = self.small_font
-        shadow, face = small.render(text, True, (0, 0, 0)), small.render(text, True, colour)
+        shadow, face = self.text(small, text, (0, 0, 0)), self.text(small, text, colour)
         x = int(centre_x - face.get_width() / 2)
         x = max(2, min(x, self.config.screen_width - face.get_width() - 2))  # kept on screen
         for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
@@ -197,7 +212,7 @@ class Renderer:
     def draw_overlay(self, lines: list[str], colours: list | None = None, y: int = 6) -> None:
         """Small text at the left, from `y` down (the agent's overlay in `watch` at the top, a
         race's scoreboard on the ground), each line white or in its colour."""
-        texts = [self.font.render(line, True, colours[i] if colours and i < len(colours)
+        texts = [self.text(self.font, line, colours[i] if colours and i < len(colours)
                                   else (255, 255, 255)) for i, line in enumerate(lines) if line]
         if not texts:
             return
@@ -227,8 +242,10 @@ class Renderer:
             if self.panel is not None:
                 self.display.blit(self.panel, (self.size[0], 0))
             self.pg.display.flip()
-            if self.on_screen:  # an invisible window (a headless recording) runs flat out
-                self.clock.tick_busy_loop(self.fps)  # exactly `fps`, not "at most"
+            if self.on_screen and self.exact_pacing:  # exactly `fps`, not "at most"
+                self.clock.tick_busy_loop(self.fps)
+            elif self.on_screen:  # an invisible window (a headless recording) runs flat out
+                self.clock.tick(self.fps)
             return None
         return self.frame()
 

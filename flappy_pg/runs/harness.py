@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from flappy_pg.agents.evaluate import CONFIRM_EPISODES, evaluate
-from flappy_pg.agents.learner import Abandoned, Learner, RunState, abandonable
+from flappy_pg.agents.learner import Abandoned, Learner, abandonable
 from flappy_pg.agents.settings import migrate_eval_clock
 from flappy_pg.errors import ConfigError
 from flappy_pg.runs.folders import (
@@ -30,6 +30,7 @@ from flappy_pg.runs.folders import (
     remove_stale_temporaries,
 )
 from flappy_pg.runs.log import RunLog
+from flappy_pg.runs.loop import train_loop
 from flappy_pg.runs.plots import plot_run
 from flappy_pg.runs.snapshots import write_snapshot
 
@@ -107,50 +108,6 @@ class Heartbeat:
     def __exit__(self, *exc) -> None:
         self._done.set()
         self._thread.join()
-
-
-def out_of_budget(config, state: RunState, eval_games: int | None = None) -> str | None:
-    """Why a run should stop now (step, time or target-score budget), or None. `eval_games`:
-    how many games the last evaluation played (the configured evaluation's by default)."""
-    if config.max_steps and state.env_steps >= config.max_steps:
-        return f"reached the step budget ({config.max_steps:,} env steps)"
-    max_episodes = getattr(config, "max_episodes", 0)
-    if max_episodes and state.episodes >= max_episodes:
-        return f"reached the episode budget ({max_episodes:,} episodes)"
-    if config.max_seconds and state.seconds >= config.max_seconds:
-        return f"reached the time budget ({config.max_seconds:g} s)"
-    if config.target_score and state.last_eval >= config.target_score:
-        games = eval_games or config.eval_episodes
-        return (f"reached the target score (evaluation mean {state.last_eval:.1f} on {games} "
-                f"unseen games)")
-    return None
-
-
-def eval_due(steps_before: int, steps_after: int, every: int) -> bool:
-    """An evaluation is due when the env-step count passed a multiple of `every` (0: never)."""
-    return bool(every) and steps_after // every > steps_before // every
-
-
-def train_loop(learner, on_update: Callable[[dict], None],
-               on_eval: Callable[[], int | None] | None = None,
-               should_stop: Callable[[], bool] = lambda: False,
-               should_drop: Callable[[], bool] | None = None) -> str:
-    """Update until a budget is reached or `should_stop()`; an evaluation each time the env-step
-    count passes a multiple of `eval_every_steps` (`on_eval` may return how many games it
-    played). Returns why it stopped. `should_drop`: when an update in progress is dropped (the
-    learner raises `Abandoned`)."""
-    c = learner.config
-    eval_games = None
-    while True:
-        before = learner.state.env_steps
-        on_update(learner.step(should_stop=should_drop))
-        if should_stop():
-            return "interrupted"
-        if on_eval and eval_due(before, learner.state.env_steps, c.eval_every_steps):
-            eval_games = on_eval()
-        reason = out_of_budget(c, learner.state, eval_games)
-        if reason:
-            return reason
 
 
 def default_run_name(agent: str) -> str:
@@ -243,10 +200,11 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             learner.save(latest)
             last_save = time.monotonic()
 
-    def on_eval(confirm: bool = True) -> int:
+    def on_eval(due=None, confirm: bool = True, start: bool = False) -> int:
         """Evaluate, log it, keep the best checkpoint; returns the number of games that decide
         the target. A target reached on fewer than CONFIRM_EPISODES games must hold on that many
-        fresh ones (the seeds after the evaluation's) before the run stops for it."""
+        fresh ones (the seeds after the evaluation's) before the run stops for it. The `start`
+        evaluation (the untrained policy) is only a look: it never decides the target."""
         nonlocal last_save, evaluated_at
         evaluated_at = learner.state.env_steps
         heartbeat.beat("the evaluation")
@@ -254,7 +212,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
                           episodes=c.eval_episodes, seed=c.eval_seed, max_score=c.eval_max_score,
                           obs_type=c.obs_type)
         s = learner.state
-        s.last_eval = result.mean
+        if not start:
+            s.last_eval = result.mean
         log.evaluation({"update": s.updates, "env_steps": s.env_steps,
                         "seconds": round(s.seconds, 3), **result.summary()})
         echo(f"evaluation (greedy, unseen seeds): {result.line()}")
@@ -265,7 +224,7 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             s.best_eval = result.mean
             learner.save(best)
         games = c.eval_episodes
-        if confirm and c.target_score and result.mean >= c.target_score \
+        if confirm and not start and c.target_score and result.mean >= c.target_score \
                 and games < CONFIRM_EPISODES:
             check = evaluate(abandonable(learner.eval_actor(), interrupt.overdue), c.game,
                              episodes=CONFIRM_EPISODES, seed=c.eval_seed + c.eval_episodes,
@@ -282,6 +241,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     started = time.perf_counter()
     dropped = None
     heartbeat.beat(f"update {learner.state.updates + 1}")
+    if not resumed and c.eval_every_steps:
+        on_eval(start=True)  # the untrained policy: where the curve and the time-lapse start
     try:
         with interrupt, heartbeat:
             try:

@@ -43,6 +43,17 @@ class Job:
         return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """How a study runs its jobs: `workers` at once here, or on Ray (at `ray_address`, else
+    RAY_ADDRESS or a local instance); `resume` reuses the results its `jobs.json` keeps."""
+
+    workers: int = 1
+    use_ray: bool = False
+    ray_address: str | None = None
+    resume: bool = False
+
+
 @dataclass
 class Outcome:
     results: dict[str, dict] = field(default_factory=dict)  # key -> result, finished jobs only
@@ -146,11 +157,12 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def run_jobs(jobs: list[Job], on_result: Callable[[Job, dict], None], workers: int = 1,
-             use_ray: bool = False, ray_address: str | None = None,
-             store: ResultStore | None = None, echo: Callable[[str], None] = print) -> Outcome:
-    """Run `jobs`; `on_result(job, result)` is called in this process as each one finishes (and
-    first for each result `store` already holds). Returns what finished, failed or was left."""
+def run_jobs(jobs: list[Job], on_result: Callable[[Job, dict], None],
+             parallel: JobSettings = JobSettings(), store: ResultStore | None = None,
+             echo: Callable[[str], None] = print) -> Outcome:
+    """Run `jobs` as `parallel` says; `on_result(job, result)` is called in this process as each
+    one finishes (and first for each result `store` already holds). Returns what finished,
+    failed or was left."""
     keys = [j.key for j in jobs]
     if len(set(keys)) != len(keys):
         raise ValueError("job keys must be unique")
@@ -168,10 +180,10 @@ def run_jobs(jobs: list[Job], on_result: Callable[[Job, dict], None], workers: i
         echo(f"reusing {outcome.reused} finished job(s) from {store.path}; {len(queue)} to run")
     if not queue:
         return outcome
-    if use_ray:
-        backend = RayBackend(ray_address, echo)
-    elif workers > 1:
-        backend = PoolBackend(workers)
+    if parallel.use_ray:
+        backend = RayBackend(parallel.ray_address, echo)
+    elif parallel.workers > 1:
+        backend = PoolBackend(parallel.workers)
     else:
         backend = InlineBackend()
     progress = Progress(len(jobs), min(backend.slots, len(queue)), echo)

@@ -224,28 +224,30 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
     and `train --resume` take)."""
     from flappy_pg.agents.evaluate import TEST_SEED, evaluate
     from flappy_pg.agents.reinforce.algorithm import policy_actor
-    from flappy_pg.agents.reinforce.trainer import Trainer
     from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.trainer import Trainer
+    from flappy_pg.runs.loop import Cadence, train_loop
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     rows = []
     end = max(marks)
-    trainer = Trainer(TrainConfig.for_obs(obs, seed=seed, eval_every_steps=0))
+    trainer = Trainer(TrainConfig.for_obs(obs, seed=seed, eval_every_steps=0, max_seconds=end))
     grid = np.arange(check_every, end, check_every) if check_every else np.array([])
-    checks = sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid})
+    checks = tuple(sorted({float(m) for m in marks} | {round(float(g), 6) for g in grid}))
     result = SeedResult(seed, 0.0, 0)
-    while checks:
-        # the policy, training seconds and env steps before this update, for the checks it crosses
-        policy, seconds, env_steps = (copy.deepcopy(trainer.policy), trainer.state.seconds,
-                                      trainer.state.env_steps)
-        trainer.step()
-        if trainer.state.seconds < checks[0]:
-            continue
-        passed = [c for c in checks if c <= trainer.state.seconds]
-        checks = checks[len(passed):]
-        act = policy_actor(policy, np.random.default_rng(trainer.config.eval_seed), greedy=True)
+    kept = {}  # the policy before the update in progress, with its training seconds and steps
+
+    def before_update() -> None:
+        kept.update(policy=copy.deepcopy(trainer.policy), seconds=trainer.state.seconds,
+                    env_steps=trainer.state.env_steps)
+
+    def on_eval(due: list[float]) -> None:
+        """The checks the last update crossed: evaluate the policy from before it."""
+        seconds, env_steps = kept["seconds"], kept["env_steps"]
+        act = policy_actor(kept["policy"], np.random.default_rng(trainer.config.eval_seed),
+                           greedy=True)
         score = evaluate(act, trainer.config.game, episodes=episodes, seed=TEST_SEED,
                          max_score=max_score, obs_type=trainer.config.obs_type)
         if result.to_mean is None and score.mean >= target_mean:
@@ -253,9 +255,12 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
         if result.to_capped is None and score.capped_share >= target_capped:
             result.to_capped = (seconds, env_steps)
         progress(f"seed {seed} at {seconds:.1f}s ({env_steps:,} steps): {score.line()}")
-        for mark in (m for m in marks if m in passed):
+        for mark in (m for m in marks if m in due):
             rows.append({"seed": seed, "mark_s": mark, "train_s": round(seconds, 3),
                          "env_steps": env_steps, **score.summary()})
+
+    train_loop(trainer, on_eval=on_eval, cadence=Cadence(clock="seconds", marks=checks),
+               before_update=before_update)
     result.seconds, result.env_steps = trainer.state.seconds, trainer.state.env_steps
     if save_path:
         trainer.save(save_path)
@@ -264,27 +269,49 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
     return {"rows": rows, "result": dataclasses.asdict(result)}
 
 
-def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], episodes: int = 100,
-                           max_score: int = 1000, check_every: float = 10.0,
-                           target_mean: float = 100.0, target_capped: float = 0.99,
-                           save_folder: Path | None = None, csv_path: Path | None = None,
-                           workers: int = 1, use_ray: bool = False, ray_address: str | None = None,
-                           resume: bool = False, obs: str = "features", progress=print):
-    """The learning benchmark on each seed, one job per seed (see `bench_seed_job`; one after
-    another, `workers` at once, or on Ray). The rows are written to `csv_path` as each seed
-    finishes, and the finished seeds kept beside it for `resume`. Returns (rows, seed results,
-    the jobs' outcome)."""
-    from flappy_pg.agents.reinforce.config import TrainConfig
-    from flappy_pg.runs.jobs import Job, ResultStore, run_jobs, stop_lines
+#: Per observation: (the mean a seed should reach, within how many seconds, and 99% of games at
+#: the cap within how many seconds), the targets `bench train` reports against.
+TARGETS = {"features": (100, 60, 600), "pixels": (10, 300, 1800)}
 
+
+@dataclass(frozen=True)
+class LearningBench:
+    """What `bench train` runs: `train`'s defaults for `obs` on each seed, checked (greedy, on
+    `episodes` unseen games capped at `max_score`) at the `marks` (training seconds; the last ends
+    each run) and every `check_every` seconds, for the time to a mean of `target_mean` and to a
+    share `target_capped` of games at the cap. The rows go to `csv_path` (and the finished seeds
+    beside it, for a resume); with `save_folder`, each seed's final policy is saved there."""
+
+    seeds: tuple[int, ...]
+    marks: tuple[float, ...]
+    episodes: int = 100
+    max_score: int = 1000
+    check_every: float = 10.0
+    target_mean: float = 100.0
+    target_capped: float = 0.99
+    obs: str = "features"
+    save_folder: Path | None = None
+    csv_path: Path | None = None
+
+
+def run_training_benchmark(bench: LearningBench, parallel=None, progress=print):
+    """The learning benchmark on each seed, one job per seed (see `bench_seed_job`; run as
+    `parallel` says). The rows are written to the CSV as each seed finishes, and the finished
+    seeds kept beside it for a resume. Returns (rows, seed results, the jobs' outcome)."""
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.runs.jobs import Job, JobSettings, ResultStore, run_jobs, stop_lines
+
+    parallel = parallel or JobSettings()
+    b = bench
+    seeds, csv_path, save_folder = b.seeds, b.csv_path, b.save_folder
     jobs = [Job(f"seed {seed}", bench_seed_job,
-                dict(seed=seed, marks=tuple(marks), episodes=episodes, max_score=max_score,
-                     check_every=check_every, target_mean=target_mean,
-                     target_capped=target_capped, obs=obs,
+                dict(seed=seed, marks=tuple(b.marks), episodes=b.episodes, max_score=b.max_score,
+                     check_every=b.check_every, target_mean=b.target_mean,
+                     target_capped=b.target_capped, obs=b.obs,
                      save_path=str(save_folder / f"reinforce-seed{seed}.pt") if save_folder else None),
-                cpus=TrainConfig.for_obs(obs).torch_threads) for seed in seeds]
+                cpus=TrainConfig.for_obs(b.obs).torch_threads) for seed in seeds]
     store = ResultStore(Path(f"{csv_path}.jobs.json")) if csv_path else None
-    if store and resume:
+    if store and parallel.resume:
         store.load(check=SeedResult.of_job)
     done: dict[int, dict] = {}
 
@@ -298,8 +325,7 @@ def run_training_benchmark(seeds: tuple[int, ...], marks: tuple[float, ...], epi
         if csv_path:
             write_rows(collected()[0], csv_path)
 
-    outcome = run_jobs(jobs, on_result, workers=workers, use_ray=use_ray,
-                       ray_address=ray_address, store=store, echo=progress)
+    outcome = run_jobs(jobs, on_result, parallel, store=store, echo=progress)
     kept = f"{len(done)} seeds' rows" + (f" in {csv_path}" if csv_path else "")
     for line in stop_lines(outcome, jobs, kept):
         progress(line)
@@ -360,3 +386,21 @@ def write_rows(rows: list[dict], path) -> None:
             writer.writeheader()
             writer.writerows(rows)
     atomic_write(path, write)
+
+
+def time_gradlab_quick(repeats: int, progress=print) -> float:
+    """The median wall time of `gradlab --quick` (the shipped policies, written to a temporary
+    folder) over `repeats` runs."""
+    import statistics
+    import tempfile
+
+    from flappy_pg.studies.gradlab.report import LabSizes, lab_policies, run_gradlab
+    times = []
+    for run in range(repeats):
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            run_gradlab(lab_policies(None, False, 0), LabSizes().smallest(), 0, Path(folder),
+                        echo=lambda line: None)
+            times.append(time.perf_counter() - started)
+        progress(f"run {run + 1}: {times[-1]:.1f} s")
+    return statistics.median(times)

@@ -12,11 +12,12 @@ mean over seeds of those, the band their min and max.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from flappy_pg.game.config import GameConfig
-from flappy_pg.runs.jobs import Job, Outcome, ResultStore, run_jobs, stop_lines
+from flappy_pg.runs.jobs import Job, JobSettings, Outcome, ResultStore, run_jobs, stop_lines
 from flappy_pg.studies.compare_report import (
     AGENTS,
     AgentRun,
@@ -50,23 +51,39 @@ def comparison_jobs(game: GameConfig, seeds: tuple[int, ...], budget: dict,
     return jobs
 
 
-def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, steps: int,
-                   out: Path, eval_every_seconds: float = 20.0, eval_episodes: int = 32,
-                   final_episodes: int = 100, final_seed: int = 3_000_000,
-                   save_agents: Path | None = None, workers: int = 1, use_ray: bool = False,
-                   ray_address: str | None = None, resume: bool = False,
+@dataclass(frozen=True)
+class Comparison:
+    """What `compare` runs: both agents on `game` and `seeds`, each for `seconds` and/or
+    `steps`, evaluated every `eval_every_seconds` of training on `eval_episodes` games, then on
+    `final_episodes` games from `final_seed`; the report goes to `out`, and with `save_agents`
+    each trained agent is saved there (`reinforce-seed0.pt`, `qlearning-seed0.npz`, ...)."""
+
+    game: GameConfig
+    seeds: tuple[int, ...]
+    seconds: float
+    steps: int
+    out: Path
+    eval_every_seconds: float = 20.0
+    eval_episodes: int = 32
+    final_episodes: int = 100
+    final_seed: int = 3_000_000
+    save_agents: Path | None = None
+
+
+def run_comparison(comparison: Comparison, parallel: JobSettings = JobSettings(),
                    echo: Callable[[str], None] = print) -> tuple[list[AgentRun], Outcome]:
-    """Train and evaluate both agents on every seed (as jobs: one after another, `workers` at
-    once, or on Ray), and write the report after each finished job; with `save_agents`, each
-    trained agent is also saved there (`reinforce-seed0.pt`, `qlearning-seed0.npz`, ...).
-    `resume` reuses the finished jobs stored in `out` by an earlier run of the same settings."""
+    """Train and evaluate both agents on every seed (as jobs, as `parallel` says), and write the
+    report after each finished job; `parallel.resume` reuses the finished jobs stored in the
+    report folder by an earlier run of the same settings."""
+    c = comparison
+    game, seeds, seconds, steps, out = c.game, c.seeds, c.seconds, c.steps, Path(c.out)
     budget = {"max_seconds": seconds, "max_steps": steps}
-    jobs = comparison_jobs(game, seeds, budget, eval_every_seconds, eval_episodes,
-                           final_episodes, final_seed, save_agents)
+    jobs = comparison_jobs(game, seeds, budget, c.eval_every_seconds, c.eval_episodes,
+                           c.final_episodes, c.final_seed, c.save_agents)
     order = {job.key: i for i, job in enumerate(jobs)}
     finished: dict[str, AgentRun] = {}
     store = ResultStore(out / "jobs.json")
-    if resume:
+    if parallel.resume:
         store.load(check=AgentRun.from_dict)
 
     def report(quiet: bool) -> list[AgentRun]:
@@ -80,8 +97,7 @@ def run_comparison(game: GameConfig, seeds: tuple[int, ...], seconds: float, ste
         finished[job.key] = AgentRun.from_dict(result)
         report(quiet=True)  # the report so far: nothing finished is lost
 
-    outcome = run_jobs(jobs, on_result, workers=workers, use_ray=use_ray,
-                       ray_address=ray_address, store=store, echo=echo)
+    outcome = run_jobs(jobs, on_result, parallel, store=store, echo=echo)
     runs = report(quiet=False)
     for line in stop_lines(outcome, jobs, f"{len(runs)} finished runs in the report in {out}"):
         echo(line)

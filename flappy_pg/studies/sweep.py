@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from flappy_pg.files import atomic_write_text
-from flappy_pg.runs.jobs import Job, Outcome, ResultStore, run_jobs, stop_lines
+from flappy_pg.runs.jobs import Job, JobSettings, Outcome, ResultStore, run_jobs, stop_lines
 from flappy_pg.studies.compare_report import AgentRun, _csv_text, write_report
 from flappy_pg.studies.tracked import cpus_of, tracked_job
 
@@ -103,15 +103,15 @@ def fastest(settings: list[Setting], runs: dict[str, AgentRun], key: str) -> str
 
 
 def run_sweep(kind: str, settings: list[Setting], budget: dict, out: Path,
-              final_episodes: int = 100, final_seed: int = 3_000_000, workers: int = 1,
-              use_ray: bool = False, ray_address: str | None = None, resume: bool = False,
+              final_episodes: int = 100, final_seed: int = 3_000_000,
+              parallel: JobSettings = JobSettings(),
               echo: Callable[[str], None] = print) -> tuple[dict[str, AgentRun], Outcome]:
     """Run every (setting, seed) job and keep the report current as each one finishes."""
     jobs = sweep_jobs(kind, settings, budget, final_episodes, final_seed)
     order = {job.key: i for i, job in enumerate(jobs)}
     runs: dict[str, AgentRun] = {}
     store = ResultStore(out / "jobs.json")
-    if resume:
+    if parallel.resume:
         store.load(check=AgentRun.from_dict)
     key = "env_steps" if budget.get("max_steps") else "seconds"
     agent = "REINFORCE" if kind == "reinforce" else "Q-learning"
@@ -134,8 +134,7 @@ def run_sweep(kind: str, settings: list[Setting], budget: dict, out: Path,
         runs[job.key] = AgentRun.from_dict(result)
         report(quiet=True)
 
-    outcome = run_jobs(jobs, on_result, workers=workers, use_ray=use_ray,
-                       ray_address=ray_address, store=store, echo=echo)
+    outcome = run_jobs(jobs, on_result, parallel, store=store, echo=echo)
     report(quiet=False)
     for line in stop_lines(outcome, jobs, f"{len(runs)} finished runs in {out}"):
         echo(line)

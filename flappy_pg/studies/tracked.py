@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flappy_pg.agents.evaluate import evaluate
-from flappy_pg.runs.harness import out_of_budget
+from flappy_pg.runs.loop import Cadence, train_loop
 from flappy_pg.studies.compare_report import AgentRun
 
 AGENT_KINDS = ("reinforce", "qlearning")
@@ -22,8 +22,8 @@ def make_learner(kind: str, settings: dict):
     dicts). Periodic evaluations and the target stop are the tracker's, not the learner's."""
     settings = {**settings, "eval_every_steps": 0, "target_score": 0.0}
     if kind == "reinforce":
-        from flappy_pg.agents.reinforce.trainer import Trainer
         from flappy_pg.agents.reinforce.config import TrainConfig
+        from flappy_pg.agents.reinforce.trainer import Trainer
         return Trainer(TrainConfig(**settings))
     if kind == "qlearning":
         from flappy_pg.agents.qlearning.algorithm import QLearner
@@ -43,30 +43,24 @@ def cpus_of(kind: str, settings: dict) -> int:
 def train_and_track(learner, label: str, seed: int, eval_every: float, final_episodes: int,
                     final_seed: int, echo: Callable[[str], None], cadence: str = "seconds"
                     ) -> AgentRun:
-    """Train under the learner's budget, evaluating each time the training clock (`cadence`
-    "seconds") or the env-step count ("env_steps") passes a multiple of `eval_every`, and at
-    the end; then the final evaluation."""
+    """Train under the learner's budget, evaluating the untrained agent, then each time the
+    training clock (`cadence` "seconds") or the env-step count ("env_steps") passes a multiple
+    of `eval_every`, and at the end; then the final evaluation."""
     c, state = learner.config, learner.state
     run = AgentRun(label, seed)
 
-    def clock() -> float:
-        return state.seconds if cadence == "seconds" else state.env_steps
-
-    def on_eval() -> None:
+    def on_eval(due=None) -> None:
         result = evaluate(learner.eval_actor(), c.game, episodes=c.eval_episodes,
                           seed=c.eval_seed, max_score=c.eval_max_score, obs_type=c.obs_type)
         state.last_eval = result.mean
         run.curve.append({"seconds": state.seconds, "env_steps": state.env_steps,
                           "episodes": state.episodes, "mean": result.mean})
+        when = "untrained" if not state.updates else "eval mean"
         echo(f"  {label} seed {seed}: {state.seconds:6.1f}s {state.env_steps:>12,} steps "
-             f"{state.episodes:>10,} episodes  eval mean {result.mean:8.1f}")
+             f"{state.episodes:>10,} episodes  {when} {result.mean:8.1f}")
 
-    on_eval()  # the untrained agent
-    while not out_of_budget(c, state):
-        before = clock()
-        learner.step()
-        if clock() // eval_every > before // eval_every:
-            on_eval()
+    on_eval()
+    train_loop(learner, on_eval=on_eval, cadence=Cadence(eval_every, cadence))
     if run.curve[-1]["env_steps"] != state.env_steps:
         on_eval()
     final = evaluate(learner.eval_actor(), c.game, episodes=final_episodes,

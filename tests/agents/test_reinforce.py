@@ -374,10 +374,10 @@ def test_the_pixel_mlp_acts_in_numpy_as_its_torch_network_does():
 def test_a_cnn_pixel_checkpoint_saved_before_pixel_net_existed_still_loads(tmp_path):
     import torch
 
-    from flappy_pg.agents.reinforce.trainer import Trainer
     from flappy_pg.agents.reinforce.checkpoint import load_policy, save_trainer
     from flappy_pg.agents.reinforce.config import TrainConfig
     from flappy_pg.agents.reinforce.networks import PixelPolicy
+    from flappy_pg.agents.reinforce.trainer import Trainer
     trainer = Trainer(TrainConfig.for_obs("pixels", pixel_net="cnn", games=2, torch_threads=1))
     path = tmp_path / "old.pt"
     save_trainer(trainer, path)

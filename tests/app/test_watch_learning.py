@@ -95,7 +95,7 @@ def test_the_timelapse_plays_each_snapshot_labelled(run, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.count("snapshot ") == 3 and Image.open(out).n_frames >= 3 * 12
     assert any("M env steps" in line for lines in drawn for line in lines)
-    assert any(line.startswith("its evaluation: a mean of") for lines in drawn for line in lines)
+    assert any(line.startswith("evaluation: a mean of") for lines in drawn for line in lines)
 
 
 def test_the_timelapse_refuses_what_it_cannot_play(run, tmp_path):
@@ -158,3 +158,25 @@ def test_train_watch_opens_its_window_process_and_trains_on(tmp_path):
     assert "the window shows birds of the newest policy" in result.stdout
     assert (tmp_path / "runs" / "live" / "snapshots" / "live.pt").exists()
     assert "Traceback" not in result.stderr
+
+
+def test_a_closed_window_is_said_once_and_training_goes_on(tmp_path):
+    from flappy_pg.app.live import LiveWindow
+
+    class Closed:
+        def is_alive(self):
+            return False
+    window, lines = LiveWindow(tmp_path), []
+    window.process = Closed()
+    assert window.open(lines.append) is False and window.open(lines.append) is False
+    assert lines == ["the window was closed: training goes on headless"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_the_window_open_stops_training_cleanly(tmp_path, ctrl_c_after):
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    status, output = ctrl_c_after(["train", "--watch", *RUN, "--steps", "0", "--seconds", "120",
+                                   "--out", str(tmp_path / "ck"), "--runs", str(tmp_path / "runs"),
+                                   "--name", "w"], "the window shows birds", 3, env=env)
+    assert status == 0 and "Traceback" not in output, output  # the window got the Ctrl-C too
+    assert "stopped: interrupted (Ctrl-C)" in output

@@ -19,13 +19,13 @@ from click.testing import CliRunner
 from flappy_pg.agents.qlearning.algorithm import QLearner
 from flappy_pg.agents.qlearning.config import QConfig
 from flappy_pg.agents.qlearning.table import load_table, save_table
-from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.agents.reinforce.checkpoint import (
     load_checkpoint,
     load_policy,
     save_trainer,
 )
 from flappy_pg.agents.reinforce.config import TrainConfig
+from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.cli import main
 from flappy_pg.errors import CheckpointError, ConfigError
 from flappy_pg.game.config import GameConfig
@@ -96,6 +96,11 @@ BAD_INPUT = [
     (["bench", "train", "--csv", UNWRITABLE + "/b.csv"], "cannot write"),
     (["play", "--record", UNWRITABLE + "/p.gif"], "cannot write"),
     (["watch", "--record", UNWRITABLE + "/w.gif"], "cannot write"),
+    (["timelapse", "runs/x", "--record", UNWRITABLE + "/t.gif"], "cannot write"),
+    (["timelapse", "runs/x", "--snapshots", "0"], "--snapshots"),
+    (["plot", "runs/x", "--out", UNWRITABLE + "/p.png"], "cannot write"),
+    (["plot", "runs/x", "--out", "p.txt"], ".png"),
+    (["plot", "runs/x"], "no run folder"),
     # options that would be silently ignored
     (["gradlab", "--fresh", "checkpoints/reinforce-midway.pt"], "either --fresh"),
 ]

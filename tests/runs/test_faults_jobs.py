@@ -3,7 +3,6 @@ leave jobs (and say so in the exit status), workers that ignore the terminal's C
 address with nothing behind it, huge work refused or reported, and a stop within a second."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,14 +11,13 @@ import time
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_faults import one_line_failure
 
 from flappy_pg.agents.learner import Abandoned
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.trainer import Trainer
 from flappy_pg.cli import main
 from flappy_pg.errors import ConfigError
-
-from test_faults import one_line_failure
 
 TINY_SWEEP = ["sweep", "--steps", "400", "--final-episodes", "2", "--set", "games=2,3",
               "--set", "hidden=4", "--set", "eval-episodes=1"]
@@ -116,25 +114,16 @@ def test_a_damaged_job_store_is_one_line_and_leaves_the_results_untouched(damage
 
 # -- stops: workers ignore the terminal's Ctrl-C; a stop with jobs left is not a success ---------
 @pytest.mark.slow
-def test_ctrl_c_while_a_worker_starts_keeps_the_running_jobs(tmp_path):
-    args = [sys.executable, "-m", "flappy_pg", "compare", "--seeds", "0,1", "--seconds", "3",
-            "--steps", "0", "--eval-every-seconds", "1", "--eval-episodes", "2",
-            "--final-episodes", "2", "--jobs", "2", "--out", str(tmp_path / "rep")]
-    process = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if "Q-learning seed 0: started" in line:
-            break
-    time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to the whole group
-    output = "".join(seen) + process.communicate(timeout=120)[0]
+def test_ctrl_c_while_a_worker_starts_keeps_the_running_jobs(tmp_path, ctrl_c_after):
+    args = ["compare", "--seeds", "0,1", "--seconds", "3", "--steps", "0",
+            "--eval-every-seconds", "1", "--eval-episodes", "2", "--final-episodes", "2",
+            "--jobs", "2", "--out", str(tmp_path / "rep")]
+    status, output = ctrl_c_after(args, "Q-learning seed 0: started", 0.1, cwd=tmp_path)
     assert "Traceback" not in output and "BrokenProcessPool" not in output, output
     assert "failed" not in output, output
     started = output.count(": started")
     assert f"stopped (Ctrl-C) with {started} of 4 jobs finished" in output, output
-    assert process.returncode == (130 if started < 4 else 0), output  # 130: jobs were left
+    assert status == (130 if started < 4 else 0), output  # 130: jobs were left
 
 
 # -- a Ray address with nothing behind it --------------------------------------------------------

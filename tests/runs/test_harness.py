@@ -41,7 +41,8 @@ def test_a_target_reached_on_few_games_must_hold_on_100_fresh_ones(tmp_path, mon
     # the checks play fresh games: the seeds right after the evaluation's own
     evaluations = [seed for episodes, seed in calls if episodes == 4]
     assert {seed for episodes, seed in calls if episodes == 100} == {evaluations[0] + 4}
-    assert len(calls) == 4  # two evaluations, two checks; no final evaluation of the same state
+    # the untrained policy's look, two evaluations, two checks; no final evaluation of a state
+    assert len(calls) == 5
 
 
 def test_an_evaluation_on_100_games_or_more_needs_no_check(tmp_path, monkeypatch):
@@ -51,7 +52,7 @@ def test_an_evaluation_on_100_games_or_more_needs_no_check(tmp_path, monkeypatch
     summary = harness.run_training(learner, tmp_path / "ck", tmp_path / "runs", ".npz",
                                    echo=lambda line: None)
     assert summary["reason"] == "reached the target score (evaluation mean 1000.0 on 128 unseen games)"
-    assert calls == [(128, learner.config.eval_seed)]
+    assert calls == [(128, learner.config.eval_seed)] * 2  # the untrained look, then the target
 
 
 def test_a_tensorboard_writer_failing_in_its_thread_is_raised_in_the_run_not_printed(

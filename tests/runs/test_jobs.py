@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from flappy_pg.cli import main
-from flappy_pg.runs.jobs import Job, ResultStore, run_jobs, stop_lines
+from flappy_pg.runs.jobs import Job, JobSettings, ResultStore, run_jobs, stop_lines
 
 
 def square(x: int) -> dict:
@@ -48,8 +48,8 @@ def test_resume_runs_only_the_missing_jobs_and_never_reuses_other_settings(tmp_p
 def test_a_process_pool_gives_the_same_results(tmp_path):
     jobs = [Job(f"x={x}", square, {"x": x}) for x in range(5)]
     seen = {}
-    outcome = run_jobs(jobs, lambda job, result: seen.update({job.key: result}), workers=2,
-                       echo=lambda line: None)
+    outcome = run_jobs(jobs, lambda job, result: seen.update({job.key: result}),
+                       JobSettings(workers=2), echo=lambda line: None)
     assert not outcome.failed and seen == {f"x={x}": {"square": x * x} for x in range(5)}
 
 

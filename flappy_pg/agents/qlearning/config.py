@@ -16,7 +16,6 @@ from flappy_pg.agents.settings import (
     MAX_GAMES,
     MAX_SCORE_CAP,
     RunSettings,
-    migrate_eval_clock,
 )
 from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig, RewardConfig, require
@@ -102,10 +101,8 @@ class QConfig(RunSettings):
 
     @classmethod
     def from_dict(cls, values: dict) -> "QConfig":
-        values = migrate_eval_clock(values)
-        if isinstance(values, dict) and "cell" in values and "grid" not in values:
-            values = {**values, "grid": "uniform"}  # saved before the focused grid existed
-        return super().from_dict(values)
+        from flappy_pg.agents.qlearning.migrations import upgrade_q_config
+        return super().from_dict(upgrade_q_config(values))
 
     @classmethod
     def classic(cls, **overrides) -> "QConfig":

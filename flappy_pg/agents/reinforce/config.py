@@ -10,7 +10,6 @@ from flappy_pg.agents.settings import (
     MAX_GAMES,
     MAX_SCORE_CAP,
     RunSettings,
-    migrate_eval_clock,
 )
 from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import GameConfig, RewardConfig, require
@@ -23,12 +22,14 @@ BASELINES = ("none", "mean", "value")
 # Upper limits: beyond them a run would not fit in memory or never finish its first batch.
 MAX_BATCH_STEPS = 100_000_000
 MAX_WIDTH, MAX_LAYERS = 4096, 8
+MAX_MIN_DEATHS = MAX_GAMES * 64
 
 #: What `--obs pixels` changes unless given (a batch of frames is 600 times the features), as
 #: measured in experiments/pixels.
 # The settings of the measured pixel runs (experiments/pixels): one thread, as they were made.
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "pixel_net": "mlp", "torch_threads": 1}
+                  "baseline": "mean", "pixel_net": "mlp", "torch_threads": 1,
+                  "eval_every_steps": 1_000_000}  # ~25 s of pixel training: a first look early
 PIXEL_NETS = ("cnn", "mlp")
 
 
@@ -105,8 +106,8 @@ class TrainConfig(RunSettings):
             (0 <= self.batch_steps <= MAX_BATCH_STEPS,
              f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
-            (0 <= self.min_deaths <= MAX_GAMES * 64 and 1 <= self.max_rounds <= 1024,
-             "min_deaths must lie in [0, 4,194,304] and max_rounds in [1, 1024]"),
+            (0 <= self.min_deaths <= MAX_MIN_DEATHS and 1 <= self.max_rounds <= 1024,
+             f"min_deaths must lie in [0, {MAX_MIN_DEATHS:,}] and max_rounds in [1, 1024]"),
             (0 <= self.truncated_tail <= MAX_BATCH_STEPS,
              f"truncated_tail must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (0.0 <= self.extreme_gap_share < 1.0, "extreme_gap_share must lie in [0, 1)"),
@@ -194,10 +195,5 @@ class TrainConfig(RunSettings):
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
-        values = migrate_eval_clock(values)
-        if isinstance(values, dict):
-            values.setdefault("truncated_tail", 0)  # saved before it existed: nothing left out
-            values.setdefault("obs", "features")
-            values.setdefault("extreme_gap_share", 0.0)  # saved before it existed: the real pipes
-            values.setdefault("entropy_floor", 0.0)  # saved before it existed: bonus on every batch
-        return super().from_dict(values)
+        from flappy_pg.agents.reinforce.migrations import upgrade_train_config
+        return super().from_dict(upgrade_train_config(values))

@@ -32,6 +32,7 @@ from flappy_pg.agents.reinforce.checkpoint import (
 )
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.footprint import check_fits_memory
+from flappy_pg.agents.reinforce.migrations import resumable_rounds
 from flappy_pg.agents.reinforce.networks import make_networks
 from flappy_pg.agents.reinforce.pixel_reuse import batch_logits, training_actor, training_observer
 from flappy_pg.agents.rollout import Episodes, play_keys
@@ -179,14 +180,7 @@ class Trainer:
             trainer.value_optimizer.load_state_dict(payload["value_optimizer"])
             trainer.rng.bit_generator.state = payload["rng"]["actions"]
             trainer.generator.set_state(payload["rng"]["value_minibatches"])
-            if "rounds" not in payload["rng"]:
-                raise CheckpointError("it was saved by flappy-pg 0.1, whose training games this "
-                                      "version no longer draws: it evaluates and watches, but "
-                                      "cannot be resumed")
-            rounds = payload["rng"]["rounds"]
-            if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 0:
-                raise CheckpointError("its round counter is not a whole number")
-            trainer.rounds = rounds
+            trainer.rounds = resumable_rounds(payload["rng"])
         except CheckpointError as error:
             raise CheckpointError(f"{path}: {error}") from None
         except Exception as error:  # a damaged optimizer or generator state, of any kind
