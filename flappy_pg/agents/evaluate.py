@@ -21,6 +21,24 @@ class EvalResult:
     scores: np.ndarray
     lengths: np.ndarray
     max_score: int
+    seed: int | None = None  # game i was played on seed + i
+
+    def worst(self, count: int = 3) -> list[tuple[int, int]]:
+        """(seed, pipes passed) of the `count` games that ended lowest below the cap."""
+        if self.seed is None:
+            return []
+        order = np.argsort(self.scores, kind="stable")
+        return [(self.seed + int(i), int(self.scores[i])) for i in order[:count]
+                if self.scores[i] < self.max_score]
+
+    def worst_line(self, replay: str = "flappy-pg watch CHECKPOINT") -> str:
+        """Where the policy died soonest, and how to see it: '' when every game reached the cap."""
+        worst = self.worst()
+        if not worst:
+            return ""
+        games = ", ".join(f"seed {seed} after {score} pipe{'s' * (score != 1)}"
+                          for seed, score in worst)
+        return f"worst games: {games} (`{replay} --seed {worst[0][0]}` replays the first)"
 
     @property
     def mean(self) -> float:
@@ -62,4 +80,4 @@ def evaluate(act: Act, config: GameConfig, episodes: int = 100, seed: int = EVAL
     the agent seeing observations of `obs_type`."""
     env = FlappyBirdVectorEnv(episodes, config=config, max_score=max_score, obs_type=obs_type)
     result = play_episodes(env, act, seed=seed)
-    return EvalResult(result.scores, result.lengths, max_score)
+    return EvalResult(result.scores, result.lengths, max_score, seed)

@@ -140,4 +140,7 @@ def evaluate_saved(path: str | Path | None, kind: str, episodes: int, seed: int 
     result = evaluate(act, agent.game, episodes=episodes, seed=seed, max_score=max_score,
                       obs_type=agent.obs_type)
     echo(result.line())
+    watch = "flappy-pg watch" if kind == REINFORCE else "flappy-pg qlearn watch"
+    if result.worst_line():
+        echo(result.worst_line(f"{watch} {agent.path}"))
     return result

@@ -102,10 +102,12 @@ class RaceRound:
                                            f"{self.racers[bird].label}: {int(race.scores[bird])}")
         ghosts = [b for b in range(len(self.racers)) if b != player and b not in self.fell_at]
         label_tops = spread_labels([float(race.games.y[b]) - LABEL_ABOVE for b in ghosts])
-        for bird, label_y in zip(ghosts, label_tops):
+        for bird in ghosts:
             renderer.draw_ghost(float(race.games.y[bird]), float(race.games.vel[bird]), t,
-                                TINTS[bird % len(TINTS)], alpha=150 if player is not None else 230,
-                                label=self.racers[bird].label, label_y=label_y)
+                                TINTS[bird % len(TINTS)], alpha=150 if player is not None else 230)
+        for bird, label_y in zip(ghosts, label_tops):  # over every bird, so none hides a label
+            renderer.draw_tag(self.racers[bird].label, c.bird_x + c.bird_width / 2, label_y,
+                              TINTS[bird % len(TINTS)])
         if player is not None and player not in self.fell_at:
             renderer.draw_bird(float(race.games.y[player]), float(race.games.vel[player]), t)
         shown = race.scores.max() if player is None else race.scores[player]

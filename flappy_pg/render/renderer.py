@@ -28,7 +28,7 @@ def tilt(vel: float) -> float:
 
 
 LABEL_ABOVE = 16  # a bird's label's top above the bird's top, in screen pixels
-LABEL_HEIGHT = 13  # the height of a line of the small font, with its outline
+LABEL_HEIGHT = 16  # a line of the small font (13 px), its outline and a gap
 
 
 class Renderer:

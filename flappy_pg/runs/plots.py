@@ -136,15 +136,30 @@ def plot_run(folder: str | Path, path: str | Path | None = None) -> Path:
     return save(fig, Path(path) if path else Path(folder) / "curves.png")
 
 
-def differing_settings(runs: list[RunCurves]) -> list[str]:
-    """Per run, the settings in which the runs differ (budgets and seeds of evaluation left out),
-    as 'name=value' text."""
+def flat(config: dict, prefix: str = "") -> dict:
+    """A run's settings with nested ones (its game, rewards) as `pipe_gap`-style keys."""
+    values = {}
+    for key, value in config.items():
+        if isinstance(value, dict):
+            values.update(flat(value, f"{prefix}{key}."))
+        else:
+            values[f"{prefix}{key}"] = value
+    return values
+
+
+def differing_settings(runs: list[RunCurves], most: int = 3) -> list[str]:
+    """Per run, what tells it apart in a legend: its agent when the runs mix agents, and up to
+    `most` settings all the runs have but not all alike (budgets and evaluation seeds left
+    out), as 'name=value' text."""
     skip = {"max_steps", "max_seconds", "target_score", "eval_seed"}
-    keys = sorted({k for r in runs for k in r.config} - skip)
-    differ = [k for k in keys if len({json.dumps(r.config.get(k), sort_keys=True)
-                                      for r in runs}) > 1 and not isinstance(
-        next((r.config.get(k) for r in runs if k in r.config), None), dict)]
-    return [", ".join(f"{k}={r.config.get(k)}" for k in differ[:4]) for r in runs]
+    flats = [flat(r.config) for r in runs]
+    shared = set.intersection(*(set(f) for f in flats)) - skip if flats else set()
+    differ = [k for k in sorted(shared)
+              if len({json.dumps(f[k], sort_keys=True) for f in flats}) > 1][:most]
+    mixed = len({r.agent for r in runs}) > 1
+    return ["; ".join(([r.agent] if mixed else [])
+                      + [f"{k.rsplit('.', 1)[-1]}={f[k]}" for k in differ])
+            for r, f in zip(runs, flats)]
 
 
 def plot_runs(folders: list[str | Path], out: str | Path) -> Path:

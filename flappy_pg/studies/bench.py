@@ -255,6 +255,8 @@ def bench_seed_job(seed: int, marks: tuple[float, ...], episodes: int = 100,
         if result.to_capped is None and score.capped_share >= target_capped:
             result.to_capped = (seconds, env_steps)
         progress(f"seed {seed} at {seconds:.1f}s ({env_steps:,} steps): {score.line()}")
+        if 0 < score.capped_share and score.worst_line():  # a few games hold it back
+            progress(f"seed {seed}:   {score.worst_line('flappy-pg watch POLICY')}")
         for mark in (m for m in marks if m in due):
             rows.append({"seed": seed, "mark_s": mark, "train_s": round(seconds, 3),
                          "env_steps": env_steps, **score.summary()})

@@ -449,3 +449,27 @@ def test_the_kept_first_layer_rows_are_those_of_the_batch_observations():
     weight = trainer.policy.net[0].weight.detach().numpy()
     assert products.shape == (len(obs), weight.shape[0])
     assert np.allclose(products.numpy(), scaled(obs.numpy()) @ weight.T, atol=1e-5)
+
+
+def test_an_evaluation_names_its_worst_games_and_watch_replays_one():
+    from flappy_pg.agents.evaluate import EvalResult
+    from flappy_pg.envs.single import FlappyBirdEnv
+    result = EvalResult(np.array([1000, 3, 1000, 0, 7]), np.zeros(5), 1000, seed=50)
+    assert result.worst() == [(53, 0), (51, 3), (54, 7)]
+    assert result.worst_line("flappy-pg watch x.pt").startswith(
+        "worst games: seed 53 after 0 pipes, seed 51 after 3 pipes, seed 54 after 7 pipes")
+    assert "`flappy-pg watch x.pt --seed 53`" in result.worst_line("flappy-pg watch x.pt")
+    assert EvalResult(np.array([1000, 1000]), np.zeros(2), 1000, seed=0).worst_line() == ""
+    # the game a seed names is the one `watch --seed` plays: the same pipes, the same fate
+    policy = Policy(8, (8,), init_flap_prob=0.08)
+    evaluation = evaluate(policy_actor(policy, np.random.default_rng(0), greedy=True),
+                          TrainConfig().game, episodes=4, seed=70, max_score=50)
+    seed, score = evaluation.worst()[0]
+    env, actor = FlappyBirdEnv(max_score=50), NumpyActor(policy)
+    observation, _ = env.reset(seed=seed)
+    done = False
+    while not done:
+        observation, _, terminated, truncated, info = env.step(
+            int(actor.flap_probability(observation[None])[0] > 0.5))
+        done = terminated or truncated
+    assert info["score"] == score

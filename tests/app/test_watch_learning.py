@@ -180,3 +180,12 @@ def test_ctrl_c_with_the_window_open_stops_training_cleanly(tmp_path, ctrl_c_aft
                                    "--name", "w"], "the window shows birds", 3, env=env)
     assert status == 0 and "Traceback" not in output, output  # the window got the Ctrl-C too
     assert "stopped: interrupted (Ctrl-C)" in output
+
+
+def test_a_plots_legend_names_what_tells_the_runs_apart():
+    from flappy_pg.runs.plots import RunCurves, differing_settings
+    a = RunCurves("a", {"seed": 0, "lr": 0.003, "max_seconds": 60, "game": {"pipe_gap": 100}})
+    b = RunCurves("b", {"seed": 0, "lr": 0.001, "max_seconds": 90, "game": {"pipe_gap": 140}})
+    q = RunCurves("q", {"seed": 0, "epsilon_start": 0.1, "game": {"pipe_gap": 100}})
+    assert differing_settings([a, b]) == ["pipe_gap=100; lr=0.003", "pipe_gap=140; lr=0.001"]
+    assert differing_settings([a, q]) == ["REINFORCE", "Q-learning"]

@@ -292,8 +292,8 @@ def summary(c: Curves) -> str:
 
 
 COSINES_CAPTION = (
-    "Each line is the mean cosine over resampled batches of that size, its band the 95% "
-    "confidence interval. Left: cosine to the reference gradient (1 = the right direction; a "
+    "Each line is the mean cosine over resampled batches of that size; the bands (the full "
+    "return's and reward-to-go - V(s)'s) are 95% confidence intervals. Left: cosine to the reference gradient (1 = the right direction; a "
     "noisy reference caps it below 1, see its line above). Right: cosine between two independent "
     "estimates (how much two updates agree). The dotted lines at 0.5 and 0.9 are the levels "
     "whose batch sizes the table gives; \"predicted\" is what the variance alone says those "
