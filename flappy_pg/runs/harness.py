@@ -52,6 +52,7 @@ class StopOnInterrupt:
         self.reason: str | None = None
         self.asked_at = math.inf
         self._previous: dict = {}
+        self._said: threading.Thread | None = None
 
     def requested(self) -> bool:
         return self.reason is not None
@@ -65,7 +66,11 @@ class StopOnInterrupt:
             raise KeyboardInterrupt
         self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
         self.asked_at = time.monotonic()
-        self.echo(f"{self.reason}: stopping after {self.after}; again to abort at once ...")
+        # Said from a thread of its own: the signal may have come while this thread was writing
+        # to the terminal, and writing again from inside that write is a RuntimeError.
+        self._said = threading.Thread(target=self.echo, daemon=True, args=(
+            f"{self.reason}: stopping after {self.after}; again to abort at once ...",))
+        self._said.start()
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -76,6 +81,8 @@ class StopOnInterrupt:
     def __exit__(self, *exc) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+        if self._said is not None:
+            self._said.join(timeout=2)  # the stop's line comes before what follows it
 
 
 class Heartbeat:
