@@ -117,11 +117,9 @@ class Renderer:
         self.surface.blit(sprite, sprite.get_rect(center=centre))
 
     def draw_ghost(self, y: float, vel: float, t: int, tint: tuple[int, int, int],
-                   alpha: int = 140, label: str = "", x: float | None = None,
-                   label_y: float | None = None) -> None:
+                   alpha: int = 140, label: str = "", x: float | None = None) -> None:
         """A bird drawn translucent in `tint`, with a small label above it (a race's other
-        birds; `x` the left edge, the bird's own column by default; `label_y` the label's top,
-        16 px above the bird by default)."""
+        birds; `x` the left edge, the bird's own column by default)."""
         c = self.config
         angle = int(round(tilt(vel) / TILT_STEP)) * TILT_STEP
         wing = WING_CYCLE[(t // 3) % 4]
@@ -136,7 +134,7 @@ class Renderer:
         centre = (left + c.bird_width / 2, y + c.bird_height / 2)
         self.surface.blit(sprite, sprite.get_rect(center=centre))
         if label:
-            self.draw_tag(label, centre[0], y - LABEL_ABOVE if label_y is None else label_y, tint)
+            self.draw_tag(label, centre[0], y - LABEL_ABOVE, tint)
 
     def text(self, font, text: str, colour):
         """`text` rendered in `font` and `colour`, kept for the next frames (labels and overlays
@@ -242,9 +240,10 @@ class Renderer:
             if self.panel is not None:
                 self.display.blit(self.panel, (self.size[0], 0))
             self.pg.display.flip()
+            # An invisible window (a headless recording) is not paced: it runs flat out.
             if self.on_screen and self.exact_pacing:  # exactly `fps`, not "at most"
                 self.clock.tick_busy_loop(self.fps)
-            elif self.on_screen:  # an invisible window (a headless recording) runs flat out
+            elif self.on_screen:  # at most `fps`, sleeping between frames
                 self.clock.tick(self.fps)
             return None
         return self.frame()

@@ -3,7 +3,7 @@
 - the training games draw only the cells the MLP reads (`training_observer`; drawing and storing
   the rest took a fifth of the time on long episodes);
 - its actor keeps the products of the cells with the first layer's weights it computed while
-  acting (`ProductKeepingActor`), and the update reuses them (`logits_from_kept`), so the
+  acting (`ProductKeepingActor`), and the update reuses them (`logits_with_products`), so the
   batch's largest product is computed once instead of twice (experiments/pixels).
 """
 

@@ -138,7 +138,7 @@ class Trainer:
                collect_seconds: float) -> dict:
         """Count the update in the run's state; the update's figures (logged and printed)."""
         scores = np.concatenate([r.scores for r in rounds])
-        episode_returns = np.concatenate([r.rewards.sum(axis=0) for r in rounds])
+        returns_per_round = [r.rewards.sum(axis=0) for r in rounds]
         steps = sum(r.steps for r in rounds)
         s = self.state
         s.updates += 1
@@ -148,8 +148,8 @@ class Trainer:
         return {**stats, "update": s.updates, "env_steps": s.env_steps, "episodes": s.episodes,
                 "seconds": round(s.seconds, 3), "batch_steps": steps,
                 "score_mean": float(scores.mean()), "score_max": int(scores.max()),
-                "return_mean": float(np.mean([r.rewards.sum(axis=0).mean() for r in rounds])),
-                "episode_returns": episode_returns,
+                "return_mean": float(np.mean([g.mean() for g in returns_per_round])),
+                "episode_returns": np.concatenate(returns_per_round),
                 "episode_lengths": np.concatenate([r.lengths for r in rounds]),
                 "sps": steps / seconds, "collect_sps": steps / max(collect_seconds, 1e-9),
                 "rounds": len(rounds), "deaths": int(sum((~r.truncated).sum() for r in rounds)),
