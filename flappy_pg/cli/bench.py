@@ -7,9 +7,9 @@ import math
 import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
+from flappy_pg.game.config import SEED_HELP
 from flappy_pg.cli.options import (
     SEED,
-    SEED_HELP,
     Finite,
     UserError,
     friendly_errors,

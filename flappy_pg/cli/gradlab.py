@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from flappy_pg.cli.options import SEED, SEED_HELP, UserError, friendly_errors, writable_folder
+from flappy_pg.game.config import SEED_HELP
+from flappy_pg.cli.options import SEED, UserError, friendly_errors, writable_folder
 
 
 @click.command()

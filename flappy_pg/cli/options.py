@@ -6,6 +6,7 @@ command one object built from its options (a `GameConfig`, say) instead of the o
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import sys
@@ -17,7 +18,7 @@ import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import BIRD_SHAPES, MAX_SEED, GameConfig, RewardConfig
+from flappy_pg.game.config import MAX_SEED, GameConfig, RewardConfig
 
 
 class UserError(click.ClickException):
@@ -84,7 +85,6 @@ class Finite(click.FloatRange):
 
 
 SEED = click.IntRange(0, MAX_SEED)
-SEED_HELP = f"Random seed, 0 to {MAX_SEED}."
 
 
 def parse_seeds(text: str, option: str = "--seeds") -> tuple[int, ...]:
@@ -162,37 +162,43 @@ def bundle(*decorators, into: str | None = None, build: Callable | None = None):
     return apply
 
 
-_GAME = GameConfig()
-game_options = bundle(
-    click.option("--gap", "pipe_gap", type=int, default=_GAME.pipe_gap, show_default=True,
-                 help="Height of the gap between pipes, in pixels."),
-    click.option("--pipe-speed", type=int, default=_GAME.pipe_speed, show_default=True,
-                 help="Pixels the pipes move left per frame."),
-    click.option("--pipe-spacing", type=int, default=_GAME.pipe_spacing, show_default=True,
-                 help="Horizontal distance between pipes, in pixels (their mean, with a swing)."),
-    click.option("--pipe-spacing-swing", type=int, default=_GAME.pipe_spacing_swing,
-                 show_default=True,
-                 help="Pipes lie alternately spacing - swing and spacing + swing apart (the "
-                      "original game: --pipe-spacing 148 --pipe-spacing-swing 4)."),
-    click.option("--gravity", type=Finite(), default=_GAME.gravity, show_default=True,
-                 help="Speed the bird gains per frame while falling."),
-    click.option("--flap-speed", type=Finite(), default=_GAME.flap_speed, show_default=True,
-                 help="Vertical speed a flap sets (negative is up)."),
-    click.option("--bird-shape", type=click.Choice(BIRD_SHAPES), default=_GAME.bird_shape,
-                 show_default=True,
-                 help="What crashes into a pipe: the bird's whole box, or only the sprite's "
-                      "opaque pixels (as the original game tests its sprite's mask)."),
-    into="game_config", build=GameConfig)
+def field_options(config: type, names: list[str], **bundle_args):
+    """The click options of the config dataclass's fields `names`, made from each field's
+    `setting` (help, range or choices, option name) and default; a bool field is an
+    --X/--no-X pair, a tuple of ints a comma-separated list."""
+    fields = {f.name: f for f in dataclasses.fields(config)}
+    options = []
+    for name in names:
+        f = fields[name]
+        meta, default = f.metadata, f.default
+        flag = "--" + (meta["option"] or name).replace("_", "-")
+        low, high, low_open, high_open = meta["range"]
+        kind = dict(default=default, show_default=meta["show_default"], help=meta["help"])
+        if meta["choices"]:
+            kind["type"] = click.Choice(meta["choices"])
+        elif isinstance(default, bool):
+            flag = f"{flag}/--no-{flag[2:]}"
+        elif isinstance(default, int):
+            kind["type"] = int if low is None and high is None else click.IntRange(low, high)
+        elif isinstance(default, float):
+            kind["type"] = Finite(low, high, min_open=low_open, max_open=high_open)
+        elif isinstance(default, tuple):
+            kind.update(default=",".join(map(str, default)), callback=parse_hidden)
+        options.append(click.option(flag, name, **kind))
+    return bundle(*options, **bundle_args)
 
-_REWARDS = RewardConfig()
-reward_options = bundle(
-    click.option("--reward-alive", "alive", type=Finite(), default=_REWARDS.alive,
-                 show_default=True, help="Reward per frame alive."),
-    click.option("--reward-pipe", "pipe", type=Finite(), default=_REWARDS.pipe, show_default=True,
-                 help="Reward per pipe passed."),
-    click.option("--reward-death", "death", type=Finite(), default=_REWARDS.death,
-                 show_default=True, help="Reward on the crash frame (instead of the others)."),
-    into="reward_config", build=RewardConfig)
+
+GAME_OPTIONS = ["pipe_gap", "pipe_speed", "pipe_spacing", "pipe_spacing_swing", "gravity",
+                "flap_speed", "bird_shape"]
+REWARD_OPTIONS = ["alive", "pipe", "death"]
+#: The game's options, handed to the command as one `game_config`.
+game_options = field_options(GameConfig, GAME_OPTIONS, into="game_config", build=GameConfig)
+#: The options of a learner's game and rewards, as field values beside the learner's own.
+game_and_reward_settings = bundle(field_options(GameConfig, GAME_OPTIONS),
+                                  field_options(RewardConfig, REWARD_OPTIONS))
+
+
+TARGET_SCORE = 1000.0  # every evaluation game at the cap: --target-score's default
 
 
 @dataclass(frozen=True)
@@ -216,7 +222,7 @@ budget_options = bundle(
                  help="Stop after this many env steps (0: no step budget)."),
     click.option("--seconds", type=Finite(min=0), default=600.0, show_default=True,
                  help="Stop after this many seconds of training (0: no time budget)."),
-    click.option("--target-score", type=Finite(min=0), default=1000.0, show_default=True,
+    click.option("--target-score", type=Finite(min=0), default=TARGET_SCORE, show_default=True,
                  help="Stop when the evaluation mean score reaches this; 1000 means every "
                       "evaluation game reached the cap (0: never)."),
     into="budgets", build=_budgets)

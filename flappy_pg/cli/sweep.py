@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-import math
 from pathlib import Path
 
 import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES
 from flappy_pg.cli.options import (
+    RUN_OPTIONS,
+    TARGET_SCORE,
     Finite,
     UserError,
     friendly_errors,
@@ -17,16 +17,9 @@ from flappy_pg.cli.options import (
     parse_seeds,
     writable_folder,
 )
+from flappy_pg.errors import ConfigError
 
-MAX_RUNS = 10_000
-
-
-def settings_command(agent: str) -> click.Command:
-    if agent == "reinforce":
-        from flappy_pg.cli.train import train_settings
-        return train_settings
-    from flappy_pg.cli.qlearn import qlearn_train_settings
-    return qlearn_train_settings
+BUDGET_NAMES = {"steps", "seconds", "target-score", "seed", "episodes"}
 
 
 def parse_set(text: str) -> tuple[str, list[str]]:
@@ -38,67 +31,52 @@ def parse_set(text: str) -> tuple[str, list[str]]:
     twice = [v for i, v in enumerate(items) if v in items[:i]]
     if twice:
         raise UserError(f"--set {name}: the value {twice[0]!r} is given twice; each runs once")
+    if name in BUDGET_NAMES:
+        raise UserError(f"--set {name}: the budget and the seeds are the sweep's own options "
+                        f"(--steps, --seconds, --seeds)")
     return name, items
 
 
-def option_argv(command: click.Command, name: str, value: str) -> list[str]:
-    """The command-line words that set option `name` (as `train` spells it, without --) to
-    `value`: flags take true/false (`no-X=true` means what `--no-X` means), `hidden` takes its
-    layers separated by ':'."""
-    for param in command.params:
-        if not isinstance(param, click.Option):
-            continue
-        if f"--{name}" in param.opts or f"--{name}" in param.secondary_opts:
-            if param.is_flag and param.secondary_opts:
-                on = value.lower() in ("true", "yes", "on", "1")
-                if not on and value.lower() not in ("false", "no", "off", "0"):
-                    raise UserError(f"--set {name}: takes true or false, got {value!r}")
-                if f"--{name}" not in param.opts:  # the negative spelling: true switches it off
-                    on = not on
-                return [param.opts[0] if on else param.secondary_opts[0]]
-            if param.is_flag:
-                raise UserError(f"--set {name}: a flag, not a setting to sweep")
-            return [param.opts[0], value.replace(":", ",") if name == "hidden" else value]
-    owner = command.name.removesuffix("-settings").replace("-", " ")
-    raise UserError(f"--set {name}: no such option of `{owner}` (see its --help)")
+def setting_parser(command: click.Command, owner: str):
+    """What `--set NAME=VALUE` sets, parsed as `command` parses `--NAME VALUE` (its settings
+    only, not its run's folders or budgets): flags take
+    true/false (`no-X=true` means what `--no-X` means), `hidden` its layers separated by ':'."""
+    def setting_of(name: str, value: str) -> tuple[str, object]:
+        param = next((p for p in command.params if isinstance(p, click.Option) and
+                      p.name not in RUN_OPTIONS and f"--{name}" in (*p.opts, *p.secondary_opts)),
+                     None)
+        if param is None:
+            raise UserError(f"--set {name}: no such option of `{owner}` (see its --help)")
+        if param.is_flag and param.secondary_opts:
+            on = value.lower() in ("true", "yes", "on", "1")
+            if not on and value.lower() not in ("false", "no", "off", "0"):
+                raise UserError(f"--set {name}: takes true or false, got {value!r}")
+            return param.name, on if f"--{name}" in param.opts else not on
+        if param.is_flag:
+            raise UserError(f"--set {name}: a flag, not a setting to sweep")
+        ctx = click.Context(command)
+        try:
+            parsed = param.type_cast_value(ctx, value.replace(":", ",") if name == "hidden" else value)
+            return param.name, param.callback(ctx, param, parsed) if param.callback else parsed
+        except click.BadParameter as error:
+            raise ConfigError(error.format_message()) from None
+    return setting_of
 
 
-def build_settings(agent: str, sets: tuple[str, ...], seeds: tuple[int, ...], budget_argv: list[str]):
-    """Every grid point's config on every seed, each checked by the same parser and config
+def build_settings(agent: str, sets: tuple[str, ...], seeds: tuple[int, ...], budget: dict):
+    """Every grid point's config on every seed, each checked by the same parsing and config
     checks as `train` (or `qlearn train`) before any job starts."""
-    from flappy_pg.errors import ConfigError
-    from flappy_pg.studies.sweep import Setting
-    command = settings_command(agent)
+    from flappy_pg.studies.sweep import grid_settings
     grid = [parse_set(text) for text in sets]
-    names = [name for name, _ in grid]
-    if len(set(names)) != len(names):
+    if len({name for name, _ in grid}) != len(grid):
         raise UserError("--set: each option once (give all its values in one --set)")
-    budget_names = {"steps", "seconds", "target-score", "seed", "episodes"}
-    if budget_names & set(names):
-        raise UserError(f"--set {sorted(budget_names & set(names))[0]}: the budget and the seeds "
-                        f"are the sweep's own options (--steps, --seconds, --seeds)")
-    runs = math.prod(len(values) for _, values in grid) * len(seeds)
-    if runs > MAX_RUNS:  # counted before the grid is built: a huge grid never fills the memory
-        raise UserError(f"the grid has {runs:,} runs; at most {MAX_RUNS:,}")
-    combos = list(itertools.product(*(values for _, values in grid)))
-    settings = []
-    for combo in combos:
-        argv = [word for name, value in zip(names, combo)
-                for word in option_argv(command, name, value)] + budget_argv
-        configs = []
-        for seed in seeds:
-            try:
-                config = command.main([*argv, "--seed", str(seed)], prog_name="sweep",
-                                      standalone_mode=False)
-            except click.UsageError as error:
-                where = " ".join(f"{n}={v}" for n, v in zip(names, combo))
-                raise UserError(f"--set {where}: {error.format_message()}") from None
-            except ConfigError as error:
-                where = " ".join(f"{n}={v}" for n, v in zip(names, combo))
-                raise UserError(f"--set {where}: {error}") from None
-            configs.append((seed, config.to_dict()))
-        settings.append(Setting(tuple(zip(names, combo)), tuple(configs)))
-    return settings
+    if agent == "reinforce":
+        from flappy_pg.cli.train import train as command
+    else:
+        from flappy_pg.cli.qlearn import qlearn_train as command
+    kind, owner = ("reinforce", "train") if agent == "reinforce" else ("qlearning", "qlearn train")
+    return grid_settings(kind, grid, seeds, {**budget, "target_score": TARGET_SCORE},
+                         setting_parser(command, owner))
 
 
 @click.command()
@@ -129,13 +107,11 @@ def sweep(agent, sets, seeds, steps, seconds, final_episodes, out, jobs):
     from flappy_pg.studies.sweep import run_sweep
     if not steps and not seconds:
         raise UserError("give a budget per run: --steps or --seconds")
-    seed_list = parse_seeds(seeds)
-    budget_argv = ["--steps", str(steps), "--seconds", f"{seconds:g}"]
-    kind = "reinforce" if agent == "reinforce" else "qlearning"
-    settings = build_settings(agent, sets, seed_list, budget_argv)
+    budget = {"max_steps": steps, "max_seconds": seconds}
+    settings = build_settings(agent, sets, parse_seeds(seeds), budget)
     folder = writable_folder(out)
-    runs, outcome = run_sweep(kind, settings, {"max_steps": steps, "max_seconds": seconds},
-                              Path(folder), final_episodes=final_episodes, parallel=jobs,
-                              echo=click.echo)
+    kind = "reinforce" if agent == "reinforce" else "qlearning"
+    _, outcome = run_sweep(kind, settings, budget, Path(folder), final_episodes=final_episodes,
+                           parallel=jobs, echo=click.echo)
     if outcome.exit_status():
         raise SystemExit(outcome.exit_status())

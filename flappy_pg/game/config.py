@@ -24,6 +24,18 @@ BIRD_SHAPES = ("box", "sprite")
 SPRITE_SIZE = (34, 24)
 #: Largest seed accepted (numpy and torch both take it).
 MAX_SEED = 2**32 - 1
+SEED_HELP = f"Random seed, 0 to {MAX_SEED}."
+
+
+def setting(default, help: str, low=None, high=None, *, open_ends=(False, False),
+            choices: tuple | None = None, option: str | None = None, show_default: bool = True):
+    """A config field that also describes its command-line option: its `help`, its range
+    [`low`, `high`] (`open_ends`: whether each end is left out) or its `choices`, and the
+    option's name when it is not the field's (`option`). The CLI makes its options from these."""
+    return dataclasses.field(default=default, metadata={
+        "help": help, "range": (low, high, *open_ends), "choices": choices, "option": option,
+        "show_default": show_default})
+
 
 
 @dataclass(frozen=True)
@@ -37,21 +49,27 @@ class GameConfig:
     bird_width: int = 34
     bird_height: int = 24
     bird_start_y: float = 244.0  # (screen_height - bird_height) / 2
-    gravity: float = 1.0
+    gravity: float = setting(1.0, "Speed the bird gains per frame while falling.")
     max_fall_speed: float = 10.0
-    flap_speed: float = -9.0  # a flap sets the vertical speed to this (it does not add)
+    # a flap sets the vertical speed to this (it does not add)
+    flap_speed: float = setting(-9.0, "Vertical speed a flap sets (negative is up).")
     flap_ceiling: float = -48.0  # flaps are ignored while the bird's top is at or above this
     pipe_width: int = 52
-    pipe_gap: int = 100
-    pipe_speed: int = 4  # pixels the pipes move left per frame
-    pipe_spacing: int = 148  # horizontal distance between consecutive pipes (their mean, with a swing)
+    pipe_gap: int = setting(100, "Height of the gap between pipes, in pixels.", option="gap")
+    pipe_speed: int = setting(4, "Pixels the pipes move left per frame.")
+    pipe_spacing: int = setting(148, "Horizontal distance between pipes, in pixels (their mean, with "
+                                     "a swing).")
     # Pipes alternately pipe_spacing - swing and pipe_spacing + swing apart (the first two at
     # the smaller distance), as the original's are 144 and 152 apart after the first few.
-    pipe_spacing_swing: int = 4
+    pipe_spacing_swing: int = setting(4, "Pipes lie alternately spacing - swing and spacing + swing "
+                                         "apart (the original game: --pipe-spacing 148 "
+                                         "--pipe-spacing-swing 4).")
     first_pipe_x: int = 488  # screen_width + 200
     # What touches a pipe: "sprite", the opaque pixels of the 34 x 24 bird sprite (as the
     # original tests its sprite's hit mask), or "box", the bird's whole width x height rectangle.
-    bird_shape: str = "sprite"
+    bird_shape: str = setting("sprite", "What crashes into a pipe: the bird's whole box, or only the "
+                              "sprite's opaque pixels (as the original game tests its sprite's "
+                              "mask).", choices=BIRD_SHAPES)
 
     def __post_init__(self) -> None:
         if self.bird_shape not in BIRD_SHAPES:
@@ -147,9 +165,10 @@ class RewardConfig:
     """Reward per frame: `alive` while flying, plus `pipe` per pipe passed; `death` replaces both
     on the frame the bird crashes."""
 
-    alive: float = 0.1
-    pipe: float = 1.0
-    death: float = -1.0
+    alive: float = setting(0.1, "Reward per frame alive.", option="reward-alive")
+    pipe: float = setting(1.0, "Reward per pipe passed.", option="reward-pipe")
+    death: float = setting(-1.0, "Reward on the crash frame (instead of the others).",
+                           option="reward-death")
 
     def __post_init__(self) -> None:
         for name in ("alive", "pipe", "death"):

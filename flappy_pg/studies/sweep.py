@@ -10,11 +10,15 @@ verdict), `curves.csv`, `finals.csv`, the curves per setting with bands over the
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from flappy_pg.agents.configs import learner_config
+from flappy_pg.errors import ConfigError
 from flappy_pg.files import atomic_write_text
 from flappy_pg.runs.jobs import Job, JobSettings, Outcome, ResultStore, run_jobs, stop_lines
 from flappy_pg.studies.compare_report import AgentRun, _csv_text, write_report
@@ -22,6 +26,7 @@ from flappy_pg.studies.tracked import cpus_of, tracked_job
 
 TARGET = 100  # the verdict's yardstick: the first evaluation mean of this many pipes
 CURVE_POINTS = 20  # evaluations along a run's budget, for its curve
+MAX_RUNS = 10_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,29 @@ class Setting:
     @property
     def label(self) -> str:
         return " ".join(f"{name}={value}" for name, value in self.values) or "defaults"
+
+
+def grid_settings(kind: str, grid: list[tuple[str, list[str]]], seeds: tuple[int, ...],
+                  budget: dict, setting_of: Callable[[str, str], tuple[str, object]]) -> list[Setting]:
+    """Every point of the grid on every seed, each config checked before any job starts. `grid`
+    holds each option's name and its values as written; `setting_of(name, text)` gives the
+    field and value that the option sets (the command line's own parsing); `budget` the fields
+    every run shares. A ConfigError names the grid point at fault."""
+    runs = math.prod(len(values) for _, values in grid) * len(seeds)
+    if runs > MAX_RUNS:  # counted before the grid is built: a huge grid never fills the memory
+        raise ConfigError(f"the grid has {runs:,} runs; at most {MAX_RUNS:,}")
+    names = [name for name, _ in grid]
+    settings = []
+    for combo in itertools.product(*(values for _, values in grid)):
+        try:
+            values = dict(setting_of(name, text) for name, text in zip(names, combo))
+            configs = tuple((seed, learner_config(kind, {**budget, **values, "seed": seed})
+                             .to_dict()) for seed in seeds)
+        except ConfigError as error:
+            where = " ".join(f"{n}={v}" for n, v in zip(names, combo))
+            raise ConfigError(f"--set {where}: {error}") from None
+        settings.append(Setting(tuple(zip(names, combo)), configs))
+    return settings
 
 
 def cadence(budget: dict) -> tuple[str, float]:

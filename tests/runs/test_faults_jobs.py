@@ -36,28 +36,28 @@ def test_a_job_asked_for_twice_is_refused_in_one_line(args, tmp_path, monkeypatc
 
 
 def boolean_options():
-    from flappy_pg.cli.qlearn import qlearn_train_settings
-    from flappy_pg.cli.train import train_settings
-    return [(command, param) for command in (train_settings, qlearn_train_settings)
+    """The on/off settings of `train` and `qlearn train` (not their run-folder options)."""
+    from flappy_pg.cli.options import RUN_OPTIONS
+    from flappy_pg.cli.qlearn import qlearn_train
+    from flappy_pg.cli.train import train
+    return [(agent, param) for agent, command in (("reinforce", train), ("qlearn", qlearn_train))
             for param in command.params if getattr(param, "is_flag", False)
-            and getattr(param, "secondary_opts", None)]
+            and getattr(param, "secondary_opts", None) and param.name not in RUN_OPTIONS]
 
 
 def test_there_are_boolean_options_to_check():
-    assert any(param.name == "normalize" for _, param in boolean_options())
+    assert any(param.name == "normalize_advantages" for _, param in boolean_options())
 
 
-@pytest.mark.parametrize("command, param", boolean_options(),
-                         ids=[p.name for _, p in boolean_options()])
-def test_every_boolean_option_through_set_means_what_it_says(command, param):
+@pytest.mark.parametrize("agent, param", boolean_options(),
+                         ids=[f"{a} {p.name}" for a, p in boolean_options()])
+def test_every_boolean_option_through_set_means_what_it_says(agent, param):
     from flappy_pg.cli.sweep import build_settings
-    agent = "reinforce" if command.name == "train-settings" else "qlearn"
     positive, negative = param.opts[0][2:], param.secondary_opts[0][2:]
-    field = {"normalize": "normalize_advantages"}.get(param.name, param.name)
     for name, value, expected in ((positive, "true", True), (positive, "false", False),
                                   (negative, "true", False), (negative, "false", True)):
-        (setting,) = build_settings(agent, (f"{name}={value}",), (0,), ["--steps", "1"])
-        assert setting.configs[0][1][field] is expected, (name, value)
+        (setting,) = build_settings(agent, (f"{name}={value}",), (0,), {"max_steps": 1})
+        assert setting.configs[0][1][param.name] is expected, (name, value)
 
 
 def test_a_huge_grid_is_refused_at_once(tmp_path, monkeypatch):

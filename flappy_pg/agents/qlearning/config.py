@@ -18,7 +18,14 @@ from flappy_pg.agents.settings import (
     RunSettings,
 )
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import GameConfig, RewardConfig, require
+from flappy_pg.game.config import (
+    MAX_SEED,
+    SEED_HELP,
+    GameConfig,
+    RewardConfig,
+    require,
+    setting,
+)
 
 UPDATES = ("online", "backward")
 REWARDS = ("env", "crash", "classic")
@@ -31,28 +38,40 @@ TABLE_BYTES_PER_CELL = 2 * 8 + 2 * 8  # two float64 values and two int64 visit c
 
 @dataclass(frozen=True)
 class QConfig(RunSettings):
-    seed: int = 0
+    seed: int = setting(0, SEED_HELP, 0, MAX_SEED)
     # The defaults are the strong recipe (see `classic` for the classic bot's): many games share
     # one table, updated online, on a focused 3-px grid, with crash rewards and γ 0.95.
-    games: int = 256
-    grid: str = "focused"
-    cell: int = 3  # pixels per distance bin (where the focused grid is fine)
-    next_cell: int = 0  # pixels per bin of the gap after next (0: not in the state)
-    alpha: float = 0.1
-    alpha_decay: float = 0.0  # α / (1 + visits/alpha_decay) per (s, a); 0: constant α
-    gamma: float = 0.95
-    epsilon_start: float = 0.0
-    epsilon_end: float = 0.0
-    epsilon_steps: int = 10_000_000  # env steps over which ε decays
-    update: str = "online"
-    rewards_scheme: str = "crash"
-    max_episodes: int = 0
+    games: int = setting(256, "Games played in parallel, all learning into one table (one: the "
+                         "classic bot's setting, on a faster path).", 1, MAX_GAMES)
+    grid: str = setting("focused", "focused: --cell bins near the pipe and the gap, coarse bins "
+                        "elsewhere; uniform: --cell bins everywhere (the classic bots' grid).",
+                        choices=GRIDS)
+    cell: int = setting(3, "Pixels per distance bin (where the focused grid is fine).", 1, 1000)
+    next_cell: int = setting(0, "Pixels per bin of how far the gap after next lies above or below "
+                             "the next one (0: not in the state).", 0, 1000)
+    alpha: float = setting(0.1, "Learning rate α.", 0, 1, open_ends=(True, False))
+    alpha_decay: float = setting(0.0, "k > 0: α / (1 + n/k) after n visits of a state-action pair "
+                                 "(0: constant α).", 0)
+    gamma: float = setting(0.95, "Discount factor γ.", 0, 1, open_ends=(True, False))
+    epsilon_start: float = setting(0.0, "Initial ε.", 0, 1)
+    epsilon_end: float = setting(0.0, "Final ε.", 0, 1)
+    epsilon_steps: int = setting(10_000_000, "Env steps over which ε decays linearly.", 1, 10**13)
+    update: str = setting("online", "Online at every step, or backwards over each finished "
+                          "episode (classic).", choices=UPDATES)
+    rewards_scheme: str = setting("crash", "crash: -1 on a crash, 0 otherwise; env: the env's "
+                                  "rewards (see the reward options); classic: the classic bot's "
+                                  "(+1 per frame, -1000 on a death's last two frames and on the "
+                                  "last flap before an upper-pipe crash; backward updates only).",
+                                  choices=REWARDS)
+    max_episodes: int = setting(0, "Stop after this many training episodes (0: no episode "
+                                "budget).", 0, 10**12, option="episodes", show_default=False)
     train_max_score: int = 1000
     max_steps: int = 0
     max_seconds: float = 0.0
     target_score: float = 0.0
-    eval_every_steps: int = 20_000_000  # evaluate when the env-step count passes a multiple of this
-    eval_episodes: int = 32
+    eval_every_steps: int = setting(20_000_000, "Evaluate each time the env-step count passes a "
+                                    "multiple of this.", 0, 10**12)
+    eval_episodes: int = setting(32, "Episodes per evaluation.", 1, MAX_EVAL_EPISODES)
     eval_max_score: int = 1000
     eval_seed: int = 1_000_000
     game: GameConfig = field(default_factory=GameConfig)

@@ -12,7 +12,14 @@ from flappy_pg.agents.settings import (
     RunSettings,
 )
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import GameConfig, RewardConfig, require
+from flappy_pg.game.config import (
+    MAX_SEED,
+    SEED_HELP,
+    GameConfig,
+    RewardConfig,
+    require,
+    setting,
+)
 
 RETURN_TYPES = ("reward-to-go", "full")
 OBSERVATIONS = ("features", "pixels")
@@ -24,58 +31,78 @@ MAX_BATCH_STEPS = 100_000_000
 MAX_WIDTH, MAX_LAYERS = 4096, 8
 MAX_MIN_DEATHS = MAX_GAMES * 64
 
-#: What `--obs pixels` changes unless given (a batch of frames is 600 times the features), as
-#: measured in experiments/pixels.
-# The settings of the measured pixel runs (experiments/pixels): one thread, as they were made.
+MAX_STEPS = 10**13
+
+#: What `--obs pixels` changes unless given (a batch of frames is 600 times the features): the
+#: settings of the measured pixel runs (experiments/pixels), one thread as they were made, and
+#: an evaluation every ~25 s of pixel training (a first look early).
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
                   "baseline": "mean", "pixel_net": "mlp", "torch_threads": 1,
-                  "eval_every_steps": 1_000_000}  # ~25 s of pixel training: a first look early
+                  "eval_every_steps": 1_000_000}
 PIXEL_NETS = ("cnn", "mlp")
+PIXEL_HELP = ", ".join(f"--{ {'torch_threads': 'threads'}.get(name, name).replace('_', '-')} "
+                       f"{','.join(map(str, value)) if isinstance(value, tuple) else value}"
+                       for name, value in PIXEL_DEFAULTS.items())
 
 
 @dataclass(frozen=True)
 class TrainConfig(RunSettings):
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
-    seed: int = 0
+    seed: int = setting(0, SEED_HELP, 0, MAX_SEED)
     # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, read by
     # an MLP over the columns around the bird, or a CNN: `pixel_net`)
-    obs: str = "features"
-    games: int = 256  # episodes per batch: each game plays one complete episode per round
-    batch_steps: int = 0  # play more rounds until the batch holds at least this many steps
-    # Play more rounds until the batch holds this many deaths (crashes), at most `max_rounds`:
-    # as the policy gets reliable its batches grow, so that rare deaths still show up in them.
-    min_deaths: int = 0
-    max_rounds: int = 16
-    returns: str = "reward-to-go"  # or "full": R(τ) credited to every step of the episode
-    gamma: float = 0.99
-    baseline: str = "value"  # "none", "mean" (batch mean return) or "value" (learned V(s))
-    normalize_advantages: bool = True
+    obs: str = setting("features", "What the policy sees: the 8 features (an MLP), or pixels: the "
+                       f"64 x 36 frame a step ago and now (then {PIXEL_HELP} unless given).",
+                       choices=OBSERVATIONS)
+    games: int = setting(256, "Games played in parallel; each plays one complete episode per "
+                         "round.", 1, MAX_GAMES)
+    batch_steps: int = setting(0, "Play more rounds until a batch holds at least this many steps.",
+                               0, MAX_BATCH_STEPS)
+    # As the policy gets reliable its batches grow, so that rare deaths still show up in them.
+    min_deaths: int = setting(0, "Play more rounds until the batch holds this many crashes (see "
+                              "--max-rounds): batches grow as deaths get rare.", 0, MAX_MIN_DEATHS)
+    max_rounds: int = setting(16, "Most rounds per batch that --min-deaths may play.", 1, 1024)
+    returns: str = setting("reward-to-go", "Credit each step with the discounted reward-to-go, or "
+                           "the whole episode's return.", choices=RETURN_TYPES)
+    gamma: float = setting(0.99, "Discount factor.", 0, 1, open_ends=(True, False))
+    baseline: str = setting("value", "Baseline subtracted from the returns.", choices=BASELINES)
+    normalize_advantages: bool = setting(True, "Normalize advantages over the whole batch.",
+                                         option="normalize")
     # An entropy bonus keeps the nearly sure policy of the first plateau (about 50 pipes)
     # trying other flap timings: it reached a mean of 100 in fewer env steps (experiments/README).
-    entropy_coef: float = 0.01
-    # The bonus acts only on batches whose mean entropy is below this (0: on every batch), so a
-    # new policy (entropy 0.28) is not pushed towards 50/50, where every bird flies into the
-    # ceiling and the returns carry no signal.
-    entropy_floor: float = 0.1
-    lr: float = 3e-3
-    lr_half_life_steps: int = 0  # the policy's lr halves every this many env steps (0: constant)
+    entropy_coef: float = setting(0.01, "Entropy bonus.", 0, 100)
+    # The bonus acts only below the floor, so a new policy (entropy 0.28) is not pushed towards
+    # 50/50, where every bird flies into the ceiling and the returns carry no signal.
+    entropy_floor: float = setting(0.1, "The entropy bonus acts only on batches whose mean "
+                                   "entropy is below this (0: on every batch).", 0, 1)
+    lr: float = setting(3e-3, "Policy learning rate (Adam).", 0, 1, open_ends=(True, False))
+    lr_half_life_steps: int = setting(0, "The policy's learning rate halves every this many env "
+                                      "steps (0: constant).", 0, MAX_STEPS)
     value_lr: float = 1e-3
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
-    max_grad_norm: float = 1.0  # 0 disables clipping
-    hidden: tuple[int, ...] = (32, 32)
+    max_grad_norm: float = setting(1.0, "Clip the policy gradient's norm (0: no clipping).", 0)
+    hidden: tuple[int, ...] = setting((32, 32), "Hidden layer sizes, e.g. 32,32.")
     init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
     input_scale: float = 32.0  # the policy multiplies its inputs by this
-    train_max_score: int = 100  # training episodes are truncated (not ended by death) here
-    truncated_tail: int = 1000  # steps at the end of a truncated episode left out of the update
-    # Share of training pipes put at the top or bottom of the gap range (flappy_pg.curriculum):
-    # more big drops to learn from. Evaluations always play the real game.
-    extreme_gap_share: float = 0.2
+    train_max_score: int = setting(100, "Training episodes are truncated at this many pipes.", 1,
+                                   MAX_SCORE_CAP)
+    truncated_tail: int = setting(1000, "Steps at the end of a truncated training episode left "
+                                  "out of the update: the cap cuts their Monte Carlo return "
+                                  "short.", 0, MAX_BATCH_STEPS)
+    # More big drops to learn from (flappy_pg.curriculum).
+    extreme_gap_share: float = setting(0.2, "Share of training pipes put at the top or bottom of "
+                                       "the gap range, so that big drops show up more often "
+                                       "(evaluations play the real game).", 0, 1,
+                                       open_ends=(False, True))
     # With pixels: "mlp" reads the frame pair's columns `pixel_columns` (the bird's and the next
     # pipe's, screen x 32-191) through an MLP; "cnn" (what pixel checkpoints saved before it
     # existed hold) two convolutions over the whole pair (experiments/pixels).
-    pixel_net: str = "cnn"
+    pixel_net: str = setting("cnn", "With --obs pixels, the policy: mlp (the bird's and the next "
+                             "pipe's columns of the frame pair through an MLP; the pixel default) "
+                             "or cnn (two convolutions over the whole pair).", choices=PIXEL_NETS,
+                             show_default=False)
     pixel_columns: tuple[int, int] = (4, 24)
     # ... of the rows `pixel_rows`, and of the frame a step ago the columns `pixel_past_columns`
     # (above the ground and the bird's columns, (0, 51) and (7, 11), halve the work per step but
@@ -85,13 +112,14 @@ class TrainConfig(RunSettings):
     max_steps: int = 0  # budget in env steps (0 = none)
     max_seconds: float = 0.0  # budget in wall-clock seconds of training (0 = none)
     target_score: float = 0.0  # stop when the evaluation mean reaches this (0 = never)
-    # Evaluations happen when the env-step count passes a multiple of this (0 = only at the
-    # end): on a step count, not a clock, so the same seed picks the same best checkpoint.
-    eval_every_steps: int = 4_000_000
-    eval_episodes: int = 32
+    # On a step count, not a clock, so the same seed picks the same best checkpoint.
+    eval_every_steps: int = setting(4_000_000, "Evaluate each time the env-step count passes a "
+                                    "multiple of this (0: only at the end); a step count, so the "
+                                    "same seed picks the same best checkpoint.", 0, 10**12)
+    eval_episodes: int = setting(32, "Episodes per evaluation.", 1, MAX_EVAL_EPISODES)
     eval_max_score: int = 1000
     eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
-    torch_threads: int = 2
+    torch_threads: int = setting(2, "Torch threads.", 1, 1024, option="threads")
     device: str = "cpu"
     game: GameConfig = field(default_factory=GameConfig)
     rewards: RewardConfig = field(default_factory=RewardConfig)
