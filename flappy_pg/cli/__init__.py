@@ -11,8 +11,8 @@ import click
 from flappy_pg.cli.agent import eval_command, watch
 from flappy_pg.cli.bench import bench
 from flappy_pg.cli.compare import compare
+from flappy_pg.cli.errors import OneLineErrors
 from flappy_pg.cli.gradlab import gradlab
-from flappy_pg.cli.options import OneLineErrors
 from flappy_pg.cli.play import play
 from flappy_pg.cli.plot import plot
 from flappy_pg.cli.qlearn import qlearn

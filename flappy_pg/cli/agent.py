@@ -5,13 +5,8 @@ from __future__ import annotations
 import click
 
 from flappy_pg.agents.saved import SHIPPED_NAMES
-from flappy_pg.cli.options import (
-    UserError,
-    eval_options,
-    friendly_errors,
-    watch_options,
-    writable_file,
-)
+from flappy_pg.cli.errors import UserError, friendly_errors
+from flappy_pg.cli.options import eval_options, watch_options, writable_file
 
 
 def note(line: str) -> None:

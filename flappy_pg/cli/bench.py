@@ -7,17 +7,16 @@ import math
 import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
-from flappy_pg.game.config import SEED_HELP
+from flappy_pg.cli.errors import UserError, friendly_errors
 from flappy_pg.cli.options import (
     SEED,
     Finite,
-    UserError,
-    friendly_errors,
     job_options,
     parse_seeds,
     writable_file,
     writable_folder,
 )
+from flappy_pg.game.config import SEED_HELP
 
 
 @click.group()

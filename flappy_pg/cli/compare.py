@@ -6,16 +6,16 @@ from pathlib import Path
 
 import click
 
-from flappy_pg.agents.settings import MAX_EVAL_EPISODES
+from flappy_pg.cli.errors import UserError, friendly_errors
 from flappy_pg.cli.options import (
     Finite,
-    UserError,
-    friendly_errors,
+    field_options,
     game_options,
     job_options,
     parse_seeds,
     writable_folder,
 )
+from flappy_pg.studies.compare import Comparison
 
 
 @click.command()
@@ -25,12 +25,7 @@ from flappy_pg.cli.options import (
 @click.option("--steps", type=click.IntRange(0, 10**13), default=0,
               help="Env steps per agent and seed (0: no step budget).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Training seeds, comma-separated.")
-@click.option("--eval-every-seconds", type=Finite(min=0.001, max=10**7), default=20,
-              show_default=True, help="Training seconds between evaluations for the curves.")
-@click.option("--eval-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=32,
-              show_default=True, help="Episodes per evaluation on the curves.")
-@click.option("--final-episodes", type=click.IntRange(1, MAX_EVAL_EPISODES), default=100,
-              show_default=True, help="Episodes of the final evaluation, per seed.")
+@field_options(Comparison, ["eval_every_seconds", "eval_episodes", "final_episodes"])
 @click.option("--out", type=click.Path(file_okay=False), default="reports/compare",
               show_default=True, help="Report folder.")
 @click.option("--save-agents", type=click.Path(file_okay=False), default=None,
@@ -45,7 +40,7 @@ def compare(game_config, seconds, steps, seeds, eval_every_seconds, eval_episode
     after another by default, several at once with --jobs, or on a Ray cluster with --ray; the
     report is rewritten as each job finishes. Ctrl-C or SIGTERM starts no new job, lets the
     running ones finish and keeps every finished result (--resume continues)."""
-    from flappy_pg.studies.compare import Comparison, run_comparison
+    from flappy_pg.studies.compare import run_comparison
     seed_list = parse_seeds(seeds)
     if not seconds and not steps:
         raise UserError("give a budget: --seconds or --steps")

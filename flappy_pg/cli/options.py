@@ -1,5 +1,6 @@
-"""What the commands share: one-line errors, option types that refuse NaN and infinities, and
-the option bundles (game, rewards, budgets, run folders, evaluation, watching).
+"""What the commands share: option types that refuse NaN and infinities, options made from a
+config's fields, and the option bundles (game, rewards, budgets, run folders, evaluation,
+watching).
 
 A bundle is several click options as one decorator; a bundle made `into` a keyword hands the
 command one object built from its options (a `GameConfig`, say) instead of the options."""
@@ -9,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,56 +17,11 @@ from typing import Callable
 import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES, MAX_SCORE_CAP
+from flappy_pg.cli.errors import UserError
 from flappy_pg.errors import ConfigError
 from flappy_pg.game.config import MAX_SEED, GameConfig, RewardConfig
-
-
-class UserError(click.ClickException):
-    """Bad input: shown as one line, exit status 1, no traceback."""
-
-
-def friendly_errors(command):
-    """Turn the errors a user can cause into one-line messages."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from flappy_pg.errors import USER_ERRORS
-        from flappy_pg.files import os_message
-        from flappy_pg.render.devices import NoDisplayError, no_display_message
-        try:
-            return command(*args, **kwargs)
-        except USER_ERRORS as error:
-            raise UserError(str(error)) from None
-        except NoDisplayError:
-            where = click.get_current_context().command_path
-            raise UserError(no_display_message(where)) from None
-        except MemoryError:
-            raise UserError("out of memory: use fewer games, episodes or smaller layers") from None
-        except OSError as error:
-            where = f" ({error.filename})" if error.filename else ""
-            raise UserError(f"{os_message(error)}{where}") from None
-    return wrapper
-
-
-class OneLineErrors(click.Group):
-    """Reports a bad option or argument in one line (click would add the usage text)."""
-
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        try:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        except KeyboardInterrupt:  # a Ctrl-C that no command caught (before or between runs)
-            click.echo("Aborted!", err=True)
-            sys.exit(130)
-        except click.UsageError as error:
-            click.echo(f"Error: {error.format_message()}", err=True)
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+from flappy_pg.runs.folders import ensure_writable_file, ensure_writable_folder
+from flappy_pg.runs.jobs import JobSettings
 
 
 class Finite(click.FloatRange):
@@ -114,20 +69,11 @@ def parse_hidden(ctx, param, value: str | None) -> tuple[int, ...] | None:
     return sizes
 
 
-def writable_folder(path: str) -> Path:
-    from flappy_pg.runs.folders import ensure_writable_folder
-    try:
-        return ensure_writable_folder(path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+writable_folder = ensure_writable_folder  # a ConfigError becomes one line (friendly_errors)
 
 
 def writable_file(path: str | None, replace: bool = True) -> Path | None:
-    from flappy_pg.runs.folders import ensure_writable_file
-    try:
-        return None if path is None else ensure_writable_file(path, replace)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    return None if path is None else ensure_writable_file(path, replace)
 
 
 def given(**values) -> dict:
@@ -176,6 +122,8 @@ def field_options(config: type, names: list[str], **bundle_args):
         kind = dict(default=default, show_default=meta["show_default"], help=meta["help"])
         if meta["choices"]:
             kind["type"] = click.Choice(meta["choices"])
+        elif isinstance(default, bool) and meta["flag"]:
+            kind = dict(is_flag=True, help=meta["help"])
         elif isinstance(default, bool):
             flag = f"{flag}/--no-{flag[2:]}"
         elif isinstance(default, int):
@@ -297,31 +245,5 @@ watch_options = bundle(
     click.option("--force", is_flag=True, help="Let --record replace an existing file."))
 
 
-job_options = bundle(
-    click.option("--jobs", "workers", type=click.IntRange(1, 1024), default=1, show_default=True,
-                 help="Jobs run at once on this machine (a process pool). Each job reserves its "
-                      "torch threads as CPUs, so no more run at once than the CPUs hold."),
-    click.option("--ray", "use_ray", is_flag=True,
-                 help="Run the jobs as Ray tasks: on the cluster at --ray-address or RAY_ADDRESS, "
-                      "else on a local Ray instance (pip install 'flappy-pg[ray]')."),
-    click.option("--ray-address", default=None,
-                 help="A Ray cluster's address (ray://host:10001 or host:6379); implies --ray."),
-    click.option("--resume", is_flag=True,
-                 help="Run only the jobs whose results are missing from the output folder's "
-                      "jobs.json (kept from an earlier run with the same settings)."),
-    into="jobs", build=lambda workers, use_ray, ray_address, resume: check_jobs(
-        workers, use_ray, ray_address, resume))
-
-
-def check_jobs(workers: int, use_ray: bool, ray_address: str | None, resume: bool):
-    """The job options, checked before any work starts."""
-    use_ray = use_ray or bool(ray_address)
-    if use_ray and workers > 1:
-        raise UserError("give --jobs or --ray, not both (on Ray, the cluster's CPUs decide how "
-                        "many jobs run at once)")
-    if use_ray:
-        import importlib.util
-        if importlib.util.find_spec("ray") is None:
-            raise UserError("--ray needs Ray: pip install 'flappy-pg[ray]'")
-    from flappy_pg.runs.jobs import JobSettings
-    return JobSettings(workers, use_ray, ray_address, resume)
+job_options = field_options(JobSettings, ["workers", "use_ray", "ray_address", "resume"],
+                            into="jobs", build=JobSettings.checked)

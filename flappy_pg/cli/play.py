@@ -7,13 +7,8 @@ from pathlib import Path
 import click
 
 from flappy_pg.agents.saved import SHIPPED_NAMES
-from flappy_pg.cli.options import (
-    SEED,
-    UserError,
-    friendly_errors,
-    game_options,
-    writable_file,
-)
+from flappy_pg.cli.errors import UserError, friendly_errors
+from flappy_pg.cli.options import SEED, game_options, writable_file
 from flappy_pg.game.config import GameConfig
 
 

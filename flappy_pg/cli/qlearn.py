@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from flappy_pg.agents.qlearning.config import QConfig
+from flappy_pg.cli.errors import friendly_errors
 from flappy_pg.cli.options import (
     budget_options,
     bundle,
     eval_options,
     field_options,
-    friendly_errors,
     game_and_reward_settings,
     given,
     live_window,

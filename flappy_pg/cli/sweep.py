@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 
 from flappy_pg.agents.settings import MAX_EVAL_EPISODES
+from flappy_pg.cli.errors import UserError, friendly_errors
 from flappy_pg.cli.options import (
     RUN_OPTIONS,
     TARGET_SCORE,
     Finite,
-    UserError,
-    friendly_errors,
     job_options,
     parse_seeds,
     writable_folder,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from flappy_pg.cli.options import SEED, Finite, friendly_errors, writable_file
+from flappy_pg.cli.errors import friendly_errors
+from flappy_pg.cli.options import SEED, Finite, writable_file
 
 
 @click.command()

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from flappy_pg.agents.reinforce.config import TrainConfig
+from flappy_pg.cli.errors import friendly_errors
 from flappy_pg.cli.options import (
     budget_options,
     bundle,
     field_options,
-    friendly_errors,
     game_and_reward_settings,
     given,
     live_window,

@@ -28,13 +28,15 @@ SEED_HELP = f"Random seed, 0 to {MAX_SEED}."
 
 
 def setting(default, help: str, low=None, high=None, *, open_ends=(False, False),
-            choices: tuple | None = None, option: str | None = None, show_default: bool = True):
+            choices: tuple | None = None, option: str | None = None, show_default: bool = True,
+            flag: bool = False):
     """A config field that also describes its command-line option: its `help`, its range
-    [`low`, `high`] (`open_ends`: whether each end is left out) or its `choices`, and the
-    option's name when it is not the field's (`option`). The CLI makes its options from these."""
+    [`low`, `high`] (`open_ends`: whether each end is left out) or its `choices`, the option's
+    name when it is not the field's (`option`), and for a bool whether it is a lone --X `flag`
+    (else --X/--no-X). The CLI makes its options from these."""
     return dataclasses.field(default=default, metadata={
         "help": help, "range": (low, high, *open_ends), "choices": choices, "option": option,
-        "show_default": show_default})
+        "show_default": show_default, "flag": flag})
 
 
 

@@ -15,6 +15,7 @@ The same rules hold in every mode:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -26,6 +27,7 @@ from typing import Callable
 
 from flappy_pg.errors import ConfigError
 from flappy_pg.files import atomic_write_text
+from flappy_pg.game.config import setting
 from flappy_pg.runs.harness import StopOnInterrupt
 
 
@@ -48,10 +50,30 @@ class JobSettings:
     """How a study runs its jobs: `workers` at once here, or on Ray (at `ray_address`, else
     RAY_ADDRESS or a local instance); `resume` reuses the results its `jobs.json` keeps."""
 
-    workers: int = 1
-    use_ray: bool = False
-    ray_address: str | None = None
-    resume: bool = False
+    workers: int = setting(1, "Jobs run at once on this machine (a process pool). Each job "
+                           "reserves its torch threads as CPUs, so no more run at once than the "
+                           "CPUs hold.", 1, 1024, option="jobs")
+    use_ray: bool = setting(False, "Run the jobs as Ray tasks: on the cluster at --ray-address "
+                            "or RAY_ADDRESS, else on a local Ray instance (pip install "
+                            "'flappy-pg[ray]').", option="ray", flag=True)
+    ray_address: str | None = setting(None, "A Ray cluster's address (ray://host:10001 or "
+                                      "host:6379); implies --ray.")
+    resume: bool = setting(False, "Run only the jobs whose results are missing from the output "
+                           "folder's jobs.json (kept from an earlier run with the same "
+                           "settings).", flag=True)
+
+    @classmethod
+    def checked(cls, workers: int = 1, use_ray: bool = False, ray_address: str | None = None,
+                resume: bool = False) -> "JobSettings":
+        """The settings as given, checked before any work starts: an address implies Ray, which
+        must be installed, and Ray decides how many jobs run at once."""
+        use_ray = use_ray or bool(ray_address)
+        if use_ray and workers > 1:
+            raise ConfigError("give --jobs or --ray, not both (on Ray, the cluster's CPUs decide "
+                              "how many jobs run at once)")
+        if use_ray and importlib.util.find_spec("ray") is None:
+            raise ConfigError("--ray needs Ray: pip install 'flappy-pg[ray]'")
+        return cls(workers, use_ray, ray_address, resume)
 
 
 @dataclass

@@ -396,7 +396,8 @@ def time_gradlab_quick(repeats: int, progress=print) -> float:
     import statistics
     import tempfile
 
-    from flappy_pg.studies.gradlab.report import LabSizes, lab_policies, run_gradlab
+    from flappy_pg.studies.gradlab.report import lab_policies, run_gradlab
+    from flappy_pg.studies.gradlab.sizes import LabSizes
     times = []
     for run in range(repeats):
         with tempfile.TemporaryDirectory() as folder:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from flappy_pg.game.config import GameConfig
+from flappy_pg.agents.settings import MAX_EVAL_EPISODES
+from flappy_pg.game.config import GameConfig, setting
 from flappy_pg.runs.jobs import Job, JobSettings, Outcome, ResultStore, run_jobs, stop_lines
 from flappy_pg.studies.compare_report import (
     AGENTS,
@@ -63,9 +64,11 @@ class Comparison:
     seconds: float
     steps: int
     out: Path
-    eval_every_seconds: float = 20.0
-    eval_episodes: int = 32
-    final_episodes: int = 100
+    eval_every_seconds: float = setting(20.0, "Training seconds between evaluations for the "
+                                        "curves.", 0.001, 10**7)
+    eval_episodes: int = setting(32, "Episodes per evaluation on the curves.", 1, MAX_EVAL_EPISODES)
+    final_episodes: int = setting(100, "Episodes of the final evaluation, per seed.", 1,
+                                  MAX_EVAL_EPISODES)
     final_seed: int = 3_000_000
     save_agents: Path | None = None
 

@@ -4,7 +4,6 @@ on the real game, the cosine curves of every policy, written as `gradlab.md`, `g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,39 +12,7 @@ import numpy as np
 from flappy_pg.errors import ConfigError
 from flappy_pg.studies.gradlab import curves
 from flappy_pg.studies.gradlab.exact import VARIANTS, estimator_variance, exactness
-
-
-@dataclass(frozen=True)
-class LabSizes:
-    """How much the lab measures (the CLI's options)."""
-
-    horizon: int = 10
-    repeats: int = 50
-    batches: int = 30
-    episodes: int = 32
-    max_score: int = 2
-    pool: int = 8192
-    reference: int = 16_384
-    curve_max_score: int = 100
-    variance_reference: int = 4096  # episodes per chunk of the variance table's reference
-    variance_chunks: int = 8
-    fit_epochs: int = 300  # of the V(s) baseline fits
-    quick: bool = False
-
-    def smallest(self) -> "LabSizes":
-        """Tiny sizes everywhere, for a smoke test (`--quick`)."""
-        return replace(self, horizon=min(self.horizon, 8), repeats=min(self.repeats, 10),
-                       batches=min(self.batches, 4), episodes=min(self.episodes, 8),
-                       pool=min(self.pool, 64), reference=min(self.reference, 128),
-                       curve_max_score=min(self.curve_max_score, 5),
-                       variance_reference=128, variance_chunks=2, fit_epochs=30, quick=True)
-
-    def curve_settings(self, seed: int) -> curves.Settings:
-        return curves.Settings(pool=self.pool, reference=self.reference,
-                               fit=min(1024, self.reference),
-                               reference_max=self.reference if self.quick else max(self.reference, 65_536),
-                               max_score=self.curve_max_score, seed=seed,
-                               repeats=10 if self.quick else 30, fit_epochs=self.fit_epochs)
+from flappy_pg.studies.gradlab.sizes import LabSizes
 
 
 def run_gradlab(policies: list[tuple], sizes: LabSizes, seed: int, folder: Path,
