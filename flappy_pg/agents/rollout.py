@@ -29,6 +29,7 @@ class Episodes:
     mask: np.ndarray | None = None  # T x N, bool
     # or, instead of `observations`, only those of the steps in `mask`, in time-major order
     step_observations: np.ndarray | None = None
+    replayed: np.ndarray | None = None  # games that started from a saved state, not the start
 
     @property
     def steps(self) -> int:
@@ -81,13 +82,23 @@ def play_episodes(env: FlappyBirdVectorEnv, act: Act, record: bool = False,
 
 def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys: np.ndarray,
               act: Act, max_score: int, time_major: bool = True) -> Episodes:
-    """One complete episode per pipe key, recorded, truncated at `max_score` pipes. Games that end
-    are dropped from the batch at once, so every step is spent on a game still playing; the
-    same rules and rewards as the envs. Without `time_major`, observations are kept only as
-    `step_observations` (spreading large pixel observations over a T x N array is costly)."""
+    """One complete episode per pipe key, from the game's start, truncated at `max_score` pipes
+    (`play_games`)."""
     n = len(keys)
     games = GameBatch(physics, n)
     games.reset(np.arange(n), np.asarray(keys, dtype=np.uint64))
+    return play_games(games, features, rewards, act, np.full(n, max_score), time_major)
+
+
+def play_games(games: GameBatch, features: Features, rewards: RewardConfig, act: Act,
+               caps: np.ndarray, time_major: bool = True, watch=None) -> Episodes:
+    """One complete episode per game of `games`, from the state each is in, recorded; game i is
+    truncated once its score reaches `caps[i]`. Games that end are dropped from the batch at
+    once, so every step is spent on a game still playing; the same rules and rewards as the
+    envs. Without `time_major`, observations are kept only as `step_observations` (spreading
+    large pixel observations over a T x N array is costly). `watch(games, episodes playing,
+    passed, crashed)` is called after every step."""
+    n = games.num_games
     playing = np.arange(n)  # the episode each row of `games` belongs to
     scores, lengths = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     truncated = np.zeros(n, dtype=bool)
@@ -99,7 +110,9 @@ def play_keys(physics: Physics, features: Features, rewards: RewardConfig, keys:
         crashed = games.crashed
         reward = rewards.reward(passed, crashed)
         trace.append((playing, observations, actions, reward))
-        ended = crashed | (games.score >= max_score)
+        if watch is not None:
+            watch(games, playing, passed, crashed)
+        ended = crashed | (games.score >= caps[playing])
         if ended.any():
             done = playing[ended]
             scores[done], lengths[done] = games.score[ended], len(trace)

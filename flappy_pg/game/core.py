@@ -274,6 +274,12 @@ class GameBatch:
         chosen._bind()
         return chosen
 
+    def put(self, rows: np.ndarray, source: "GameBatch", source_rows: np.ndarray) -> None:
+        """Copy the games `source_rows` of `source` into the slots `rows` (to go on from there)."""
+        self.key[rows], self.crashed[rows] = source.key[source_rows], source.crashed[source_rows]
+        self._ints[:, rows] = source._ints[:, source_rows]
+        self._floats[:, rows] = source._floats[:, source_rows]
+
     def game(self, index: int) -> SimpleNamespace:
         """Game `index`'s state as Python numbers (what the renderer draws)."""
         return SimpleNamespace(**{name: getattr(self, name)[index].item() for name in self.STATE})

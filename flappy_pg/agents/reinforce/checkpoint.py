@@ -108,6 +108,7 @@ def trainer_payload(trainer) -> dict:
         "rng": {"actions": trainer.rng.bit_generator.state,
                 "value_minibatches": trainer.generator.get_state(),
                 "rounds": trainer.rounds},
+        "death_replays": trainer.deaths.to_payload(),
     }
 
 

@@ -99,6 +99,14 @@ class TrainConfig(RunSettings):
     # With pixels: "mlp" reads the frame pair's columns `pixel_columns` (the bird's and the next
     # pipe's, screen x 32-191) through an MLP; "cnn" (what pixel checkpoints saved before it
     # existed hold) two convolutions over the whole pair (experiments/pixels).
+    # A share of each round's games starts two pipes before a recent training death (death_replays).
+    replay_share: float = setting(0.0, "Share of each round's training games that start from the "
+                                  "state two pipes before a recent training death, so that rare "
+                                  "deaths come back often enough to learn from (0: none; "
+                                  "evaluations play the real game).", 0, 1,
+                                  open_ends=(False, True))
+    replay_pipes: int = setting(12, "Pipes a replayed game plays at most from where it starts.",
+                                1, MAX_SCORE_CAP)
     pixel_net: str = setting("cnn", "With --obs pixels, the policy: mlp (the bird's and the next "
                              "pipe's columns of the frame pair through an MLP; the pixel default) "
                              "or cnn (two convolutions over the whole pair).", choices=PIXEL_NETS,

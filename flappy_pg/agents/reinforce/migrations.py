@@ -14,6 +14,7 @@ ADDED_SETTINGS = {
     "obs": "features",  # only features existed
     "extreme_gap_share": 0.0,  # the real pipes only
     "entropy_floor": 0.0,  # the entropy bonus acted on every batch
+    "replay_share": 0.0,  # every training game started at the game's start
     # `pixel_net` and the pixel windows default to what the first pixel policies were (a CNN)
 }
 

@@ -31,13 +31,14 @@ from flappy_pg.agents.reinforce.checkpoint import (
     train_config_of,
 )
 from flappy_pg.agents.reinforce.config import TrainConfig
+from flappy_pg.agents.reinforce.death_replays import DeathBank, DeathRecorder
 from flappy_pg.agents.reinforce.footprint import check_fits_memory
 from flappy_pg.agents.reinforce.migrations import resumable_rounds
 from flappy_pg.agents.reinforce.networks import make_networks
 from flappy_pg.agents.reinforce.pixel_reuse import batch_logits, training_actor, training_observer
-from flappy_pg.agents.rollout import Episodes, play_keys
+from flappy_pg.agents.rollout import Episodes, play_games
 from flappy_pg.errors import CheckpointError
-from flappy_pg.game.core import episode_keys
+from flappy_pg.game.core import GameBatch, episode_keys
 from flappy_pg.game.curriculum import training_physics
 
 
@@ -82,14 +83,25 @@ class Trainer:
         self.observer = training_observer(config)
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
+        self.deaths = DeathBank(self.physics)  # where replayed games start (replay_share)
+        self.found: list = []  # this batch's deaths, banked once the batch is complete
 
     def play_round(self, act: Act) -> Episodes:
-        """One complete episode in each of `games` new games."""
+        """One complete episode in each of `games` games: new games, and with `replay_share`
+        some that go on from a recent death's state (`death_replays`)."""
         c = self.config
-        keys = episode_keys(c.seed, self.rounds, c.games)
+        games = GameBatch(self.physics, c.games)
+        games.reset(np.arange(c.games), episode_keys(c.seed, self.rounds, c.games))
         self.rounds += 1
-        return play_keys(self.physics, self.observer, c.rewards, keys, act, c.train_max_score,
-                         time_major=False)
+        caps = np.full(c.games, c.train_max_score)
+        replayed = self.deaths.start_replays(games, caps, c.replay_share, c.replay_pipes, self.rng)
+        recorder = DeathRecorder(games) if c.replay_share else None
+        episodes = play_games(games, self.observer, c.rewards, act, caps, time_major=False,
+                              watch=recorder)
+        if recorder is not None:
+            self.found += recorder.found
+        episodes.replayed = replayed
+        return episodes
 
     def step(self, should_stop: Callable[[], bool] | None = None) -> dict:
         """Collect → returns → advantages → policy update → V(s) fit, then the update's figures.
@@ -103,7 +115,9 @@ class Trainer:
         if should_stop is not None:
             act = abandonable(act, should_stop, self.rewind_to(self.rng.bit_generator.state,
                                                               self.rounds))
+        self.found = []
         rounds = collect_batch(self.play_round, act, c.batch_steps, c.min_deaths, c.max_rounds)
+        self.deaths.add(self.found)
         collect_seconds = time.perf_counter() - start
         batch = flatten(rounds, c)
         values = None
@@ -137,7 +151,7 @@ class Trainer:
     def record(self, rounds: list[Episodes], stats: dict, seconds: float,
                collect_seconds: float) -> dict:
         """Count the update in the run's state; the update's figures (logged and printed)."""
-        scores = np.concatenate([r.scores for r in rounds])
+        scores = np.concatenate([r.scores[~r.replayed] for r in rounds])  # whole games only
         returns_per_round = [r.rewards.sum(axis=0) for r in rounds]
         steps = sum(r.steps for r in rounds)
         s = self.state
@@ -153,6 +167,7 @@ class Trainer:
                 "episode_lengths": np.concatenate([r.lengths for r in rounds]),
                 "sps": steps / seconds, "collect_sps": steps / max(collect_seconds, 1e-9),
                 "rounds": len(rounds), "deaths": int(sum((~r.truncated).sum() for r in rounds)),
+                "replays": int(sum(r.replayed.sum() for r in rounds)),
                 "lr": self.optimizer.param_groups[0]["lr"]}
 
     def eval_actor(self, greedy: bool = True) -> Act:
@@ -181,6 +196,8 @@ class Trainer:
             trainer.rng.bit_generator.state = payload["rng"]["actions"]
             trainer.generator.set_state(payload["rng"]["value_minibatches"])
             trainer.rounds = resumable_rounds(payload["rng"])
+            if "death_replays" in payload:
+                trainer.deaths.load_payload(payload["death_replays"])
         except CheckpointError as error:
             raise CheckpointError(f"{path}: {error}") from None
         except Exception as error:  # a damaged optimizer or generator state, of any kind
