@@ -34,13 +34,12 @@ MAX_MIN_DEATHS = MAX_GAMES * 64
 MAX_STEPS = 10**13
 
 #: What `--obs pixels` changes unless given (a batch of frames is 600 times the features): the
-#: settings of the measured pixel runs (experiments/pixels), one thread as they were made, and
-#: an evaluation every ~25 s of pixel training (a first look early).
+#: settings of the measured pixel runs (experiments/pixels), and an evaluation every ~25 s of
+#: pixel training (a first look early).
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "pixel_net": "mlp", "torch_threads": 1,
-                  "eval_every_steps": 1_000_000}
+                  "baseline": "mean", "pixel_net": "mlp", "eval_every_steps": 1_000_000}
 PIXEL_NETS = ("cnn", "mlp")
-PIXEL_HELP = ", ".join(f"--{ {'torch_threads': 'threads'}.get(name, name).replace('_', '-')} "
+PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
                        f"{','.join(map(str, value)) if isinstance(value, tuple) else value}"
                        for name, value in PIXEL_DEFAULTS.items())
 
@@ -127,7 +126,11 @@ class TrainConfig(RunSettings):
     eval_episodes: int = setting(32, "Episodes per evaluation.", 1, MAX_EVAL_EPISODES)
     eval_max_score: int = 1000
     eval_seed: int = 1_000_000  # evaluation games use seeds far from the training seeds
-    torch_threads: int = setting(2, "Torch threads.", 1, 1024, option="threads")
+    # One thread: two ran 1.2x faster on a quiet machine but fell to 5-19% of that when another
+    # process took a core, where one thread kept all of its rate (experiments/threads_under_load).
+    torch_threads: int = setting(1, "Torch threads (2 trains about 1.2x faster on an idle "
+                                 "2-core machine, but far slower than 1 once another program "
+                                 "takes a core).", 1, 1024, option="threads")
     device: str = "cpu"
     game: GameConfig = field(default_factory=GameConfig)
     rewards: RewardConfig = field(default_factory=RewardConfig)
