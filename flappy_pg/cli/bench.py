@@ -74,6 +74,7 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
         row_lines,
         run_training_benchmark,
         target_lines,
+        yardstick_lines,
     )
     seed_list = parse_seeds(seeds)
     try:
@@ -94,7 +95,8 @@ def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_p
         bench, jobs, progress=lambda m: click.echo(m, err=True))
     for line in [*row_lines(rows), *target_lines(results, target, 0.99, mean_within=mean_within,
                                                  capped_within=capped_within,
-                                                 budget=max(mark_list))]:
+                                                 budget=max(mark_list)),
+                 *yardstick_lines(results)]:
         click.echo(line)
     if outcome.exit_status():
         raise SystemExit(outcome.exit_status())
