@@ -91,3 +91,17 @@ def test_a_run_with_replays_resumes_to_the_same_next_update(tmp_path):
     a, b = trainer.step(), resumed.step()
     for key in ("env_steps", "score_mean", "policy_loss", "replays"):
         assert a[key] == b[key]
+
+
+def test_the_deaths_of_replayed_games_are_not_banked_again():
+    config = GameConfig()
+    physics = Physics(config)
+    keys = episode_keys(7, 0, 16)
+    games = fresh_games(physics, keys)
+    replayed = np.arange(16) >= 8
+    recorder = DeathRecorder(games, replayed)
+    episodes = play_games(games, Features(config), RewardConfig(), clumsy, np.full(16, 20),
+                          watch=recorder)
+    kept = sorted(k for states in recorder.found for k in states.key.tolist())
+    assert kept == sorted(keys[:8][~episodes.truncated[:8]].tolist())
+    assert (~episodes.truncated[8:]).any()  # the replayed half died too, unbanked

@@ -22,16 +22,19 @@ import torch
 from flappy_pg.errors import CheckpointError
 from flappy_pg.game.core import GameBatch, Physics
 
-BANK_SIZE = 2048  # the most recent deaths a replay is drawn from
+BANK_SIZE = 512  # the most recent deaths a replay is drawn from
 
 
 class DeathRecorder:
     """Called after each step of a round (`play_games`' `watch`): per episode, the state at its
-    last pipe passed and at the one before; at a crash, the one before is kept in `found`."""
+    last pipe passed and at the one before; at a crash of a game that is not itself a replay
+    (`replayed`), the one before is kept in `found`. (Banking the replays' own deaths again
+    would fill the bank with the few states that kill every time, some of them hopeless.)"""
 
-    def __init__(self, games: GameBatch):
+    def __init__(self, games: GameBatch, replayed: np.ndarray | None = None):
         every = np.arange(games.num_games)
         self.last, self.before = games.select(every), games.select(every)
+        self.fresh = np.ones(games.num_games, dtype=bool) if replayed is None else ~replayed
         self.found: list[GameBatch] = []
 
     def __call__(self, games: GameBatch, playing: np.ndarray, passed: np.ndarray,
@@ -42,7 +45,10 @@ class DeathRecorder:
             self.before.put(episodes, self.last, episodes)
             self.last.put(episodes, games, rows)
         if crashed.any():
-            self.found.append(self.before.select(playing[crashed]))
+            died = playing[crashed]
+            died = died[self.fresh[died]]
+            if died.size:
+                self.found.append(self.before.select(died))
 
 
 class DeathBank:

@@ -95,7 +95,7 @@ class Trainer:
         self.rounds += 1
         caps = np.full(c.games, c.train_max_score)
         replayed = self.deaths.start_replays(games, caps, c.replay_share, c.replay_pipes, self.rng)
-        recorder = DeathRecorder(games) if c.replay_share else None
+        recorder = DeathRecorder(games, replayed) if c.replay_share else None
         episodes = play_games(games, self.observer, c.rewards, act, caps, time_major=False,
                               watch=recorder)
         if recorder is not None:
