@@ -20,6 +20,7 @@ whole columns, then the bird's block is drawn over it.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -29,6 +30,17 @@ from flappy_pg.game.core import Physics
 
 CELL = 8  # screen pixels per cell, both ways
 SKY, GROUND, PIPE, BIRD = 0, 64, 128, 255
+
+
+@dataclass
+class FrameLayout:
+    """N frames before they are drawn: each column's pattern (N x cols, an index into
+    `PixelFrames.patterns`), and the bird's block, rows `top` to `top + height - 1` of the bird's
+    columns (a row outside the frame is not drawn)."""
+
+    pattern: np.ndarray
+    top: np.ndarray
+    height: np.ndarray
 
 
 class PixelFrames:
@@ -80,6 +92,10 @@ class PixelFrames:
         next pipe's left edge `pipe_x`, the pipe `key`, `next_index` and the gaps of the next
         pipe and the one after it. The result is a transposed view of an N x cols x rows array
         (each frame column is one pattern, copied whole), not C-contiguous."""
+        return self.draw_layout(self.layout(y, pipe_x, key, next_index, next_gap, after_gap))
+
+    def layout(self, y, pipe_x, key, next_index, next_gap, after_gap) -> "FrameLayout":
+        """What `draw` draws, before drawing it: each column's pattern and the bird's rows."""
         c, p = self.config, self.physics
         n = len(y)
         # Each column centre shows the pattern of the pipe it falls in, if any (pipes never overlap).
@@ -96,24 +112,34 @@ class PixelFrames:
             # centre_x - left in [0, pipe_width), as one unsigned comparison
             inside = (self.centre_x[None, :] - left[:, None]).view(np.uint64) < np.uint64(c.pipe_width)
             np.copyto(pattern, (gap - c.gap_top_min)[:, None], where=inside)
-        frames = np.take(self.patterns, pattern, axis=0)  # N x cols x rows
         top = _cells_from(y).astype(np.int16)
         height = _cells_from(y + c.bird_height).astype(np.int16) - top
+        return FrameLayout(pattern, top, height)
+
+    def draw_layout(self, layout: "FrameLayout") -> np.ndarray:
+        frames = np.take(self.patterns, layout.pattern, axis=0)  # N x cols x rows
         # rows top .. top + height - 1, as one unsigned comparison (a row above `top` wraps round)
-        bird_rows = (self.row_index - top[:, None]).view(np.uint16) < height[:, None].view(np.uint16)
+        bird_rows = (self.row_index - layout.top[:, None]).view(np.uint16) < \
+            layout.height[:, None].view(np.uint16)
         bird = frames[:, self.bird_columns, :]
         bird |= (bird_rows.view(np.uint8) * np.uint8(BIRD))[:, None, :]  # BIRD is all ones
         return frames.transpose(0, 2, 1)
 
+    def batch_layout(self, games, before: bool = False) -> FrameLayout:
+        """The layout of a `GameBatch`'s frames now, or a step ago (`before`), drawn from the
+        current state: the bird back by its speed, the pipes by theirs (needs `lookback`, which
+        covers the pipe that may show only then)."""
+        y, pipe_x = games.y, games.pipe_x
+        if before:
+            y, pipe_x = y - games.vel, pipe_x + self.config.pipe_speed
+        return self.layout(y, pipe_x, games.key, games.next_index, games.next_gap, games.after_gap)
+
     def of_batch(self, games) -> np.ndarray:
-        return self.draw(games.y, games.pipe_x, games.key, games.next_index, games.next_gap,
-                         games.after_gap)
+        return self.draw_layout(self.batch_layout(games))
 
     def of_batch_before(self, games) -> np.ndarray:
-        """The frames a step ago, drawn from the current state: the bird back by its speed, the
-        pipes by theirs (needs `lookback`, which covers the pipe that may show only then)."""
-        return self.draw(games.y - games.vel, games.pipe_x + self.config.pipe_speed, games.key,
-                         games.next_index, games.next_gap, games.after_gap)
+        """The frames a step ago (`batch_layout`)."""
+        return self.draw_layout(self.batch_layout(games, before=True))
 
     def of_game(self, game) -> np.ndarray:
         """One game's frame (rows x cols), drawn with slices: the same cells as `draw`."""
@@ -169,8 +195,15 @@ class PixelPairCut:
         self.shape = (height * (self.past.shape[1] + self.now.shape[1]),)
 
     def of_batch(self, games) -> np.ndarray:
-        n = games.num_games
-        past, now = self.past.of_batch_before(games), self.now.of_batch(games)
+        return self.draw_layouts(*self.layouts(games))
+
+    def layouts(self, games) -> tuple[FrameLayout, FrameLayout]:
+        """The layouts of the frame a step ago (its `past` columns) and now (its `now` ones)."""
+        return self.past.batch_layout(games, before=True), self.now.batch_layout(games)
+
+    def draw_layouts(self, past: FrameLayout, now: FrameLayout) -> np.ndarray:
+        n = len(now.top)
+        past, now = self.past.draw_layout(past), self.now.draw_layout(now)
         return np.concatenate([past[:, self.rows].reshape(n, -1), now[:, self.rows].reshape(n, -1)],
                               axis=1)
 

@@ -428,19 +428,30 @@ def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_
         assert torch.allclose(plain, reused, rtol=1e-4, atol=1e-6)
 
 
-def test_the_kept_first_layer_rows_are_those_of_the_batch_observations():
-    """Over several rounds, the actor's kept products line up with the flattened observations."""
+@pytest.mark.parametrize("layouts", [False, True], ids=["dense", "from layouts"])
+@pytest.mark.parametrize("window", [{}, {"pixel_rows": (9, 50), "pixel_past_columns": (7, 11),
+                                         "replay_share": 0.5}])
+def test_the_kept_first_layer_rows_are_those_of_the_batch_observations(layouts, window):
+    """Over several rounds, the actor's kept products line up with the flattened observations:
+    computed densely, or from the frames' layouts (`PatternProducts`: equal within float32
+    rounding, the bird's block included, whatever rows and columns the MLP reads)."""
     import torch
 
     from flappy_pg.agents.reinforce.algorithm import collect_batch
     from flappy_pg.agents.reinforce.config import TrainConfig
     from flappy_pg.agents.reinforce.networks import scaled
-    from flappy_pg.agents.reinforce.pixel_reuse import ProductKeepingActor, kept_products
+    from flappy_pg.agents.reinforce.pixel_reuse import (
+        ProductKeepingActor,
+        kept_products,
+        training_actor,
+    )
     from flappy_pg.agents.reinforce.trainer import flatten
-    trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1))
+    trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1, **window))
     with torch.no_grad():
         trainer.policy.net[0].weight.normal_(0, 0.05)  # products that differ from row to row
-    actor = ProductKeepingActor(trainer.policy)
+    trainer.step()  # banks some deaths: with replays, the next rounds start mid-game
+    actor = training_actor(trainer.policy, trainer.observer if layouts else None)
+    assert isinstance(actor, ProductKeepingActor) and (actor.patterns is not None) == layouts
     rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
                            min_steps=1000)
     assert len(rounds) >= 2

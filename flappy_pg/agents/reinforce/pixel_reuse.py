@@ -2,9 +2,13 @@
 
 - the training games draw only the cells the MLP reads (`training_observer`; drawing and storing
   the rest took a fifth of the time on long episodes);
-- its actor keeps the products of the cells with the first layer's weights it computed while
-  acting (`ProductKeepingActor`), and the update reuses them (`logits_with_products`), so the
-  batch's largest product is computed once instead of twice (experiments/pixels).
+- its actor computes the first layer's products from the frames' layouts (`PatternProducts`):
+  each frame column is one of a few patterns, so the product of a frame is a sum of one
+  precomputed product per column, plus the bird's few cells, instead of a dense product over
+  every cell (equal to it within float32 rounding);
+- the actor keeps those products (`ProductKeepingActor`), and the update reuses them
+  (`logits_with_products`), so the batch's largest product is never computed densely in the
+  forward pass (experiments/pixels).
 """
 
 from __future__ import annotations
@@ -17,37 +21,103 @@ from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import NumpyPixelActor, PixelMLPPolicy, actor_for, scaled
 from flappy_pg.agents.rollout import Episodes
 from flappy_pg.envs.single import observation_setup
+from flappy_pg.game.pixels import PixelPairCut
+
+
+class LayoutKeepingCut(PixelPairCut):
+    """A `PixelPairCut` that keeps the layouts of the frames it drew last (`last`), for
+    `PatternProducts`."""
+
+    def of_batch(self, games) -> np.ndarray:
+        self.last = self.layouts(games)
+        return self.draw_layouts(*self.last)
 
 
 def training_observer(config: TrainConfig):
     """What the training games draw each step: the envs' observation, or for the pixel MLP only
     the cells it reads."""
     if config.obs == "pixels" and config.pixel_net == "mlp":
-        from flappy_pg.game.pixels import PixelPairCut
-        return PixelPairCut(config.game, tuple(config.pixel_columns), tuple(config.pixel_rows),
-                            tuple(config.pixel_past_columns))
+        return LayoutKeepingCut(config.game, tuple(config.pixel_columns), tuple(config.pixel_rows),
+                                tuple(config.pixel_past_columns))
     return observation_setup(config.obs_type, config.game, np)[1]
+
+
+class PatternProducts:
+    """The first layer's products with the cells of a `PixelPairCut`, from the frames' layouts.
+    Per window column and pattern, the product of that column's cells is computed once per
+    policy snapshot; a frame's product is then the sum of its columns' (a lookup each), plus,
+    where the bird's block covers a cell, that cell's weights times the difference it makes."""
+
+    def __init__(self, cut: PixelPairCut, weight: np.ndarray):
+        self.cut = cut
+        height = len(range(*cut.rows.indices(cut.now.shape[0])))
+        self.windows = []
+        start = 0
+        for frames in (cut.past, cut.now):
+            cols = frames.shape[1]
+            # the cut is row-major per window: cell (row, col) at start + row * cols + col
+            block = weight[start:start + height * cols].reshape(height, cols, -1)
+            cells = scaled(frames.patterns[:, cut.rows])  # patterns x rows, as the MLP reads them
+            table = np.einsum("gr,rch->cgh", cells, block)  # column, pattern -> product
+            self.windows.append((frames, block, table))
+            start += height * cols
+        self.first_row = cut.rows.indices(cut.now.shape[0])[0]
+
+    def __call__(self, layouts) -> np.ndarray:
+        total = None
+        for (frames, block, table), layout in zip(self.windows, layouts):
+            cols = np.arange(table.shape[0])
+            products = table[cols, layout.pattern].sum(axis=1)
+            products += self.bird_difference(frames, block, layout)
+            total = products if total is None else total + products
+        return total
+
+    def bird_difference(self, frames, block, layout) -> np.ndarray:
+        """What the bird's cells add: each covered cell reads 1.0 instead of its pattern's."""
+        difference = np.zeros((len(layout.top), block.shape[2]), dtype=np.float32)
+        columns = range(*frames.bird_columns.indices(frames.shape[1]))
+        if not len(columns):
+            return difference
+        tallest = int(layout.height.max()) if len(layout.height) else 0
+        rows = layout.top[:, None].astype(np.intp) + np.arange(tallest)  # frame rows, N x tallest
+        local = rows - self.first_row  # rows of the cut
+        inside = (np.arange(tallest) < layout.height[:, None]) & (local >= 0) & \
+            (local < block.shape[0]) & (rows >= 0) & (rows < frames.shape[0])
+        local = np.where(inside, local, 0)
+        for col in columns:
+            pattern_cells = frames.patterns[layout.pattern[:, col][:, None], np.where(inside, rows, 0)]
+            change = (np.float32(1) - scaled(pattern_cells)) * inside
+            difference += np.einsum("nt,nth->nh", change, block[local, col])
+        return difference
 
 
 class ProductKeepingActor(NumpyPixelActor):
     """A `NumpyPixelActor` that keeps each call's first-layer products (`first_layer`, one array
-    per call, in the order played)."""
+    per call, in the order played); with the `observer` that drew the observations (a
+    `LayoutKeepingCut`), it computes them from the frames' layouts (`PatternProducts`)."""
 
-    def __init__(self, policy: PixelMLPPolicy):
+    def __init__(self, policy: PixelMLPPolicy, observer: LayoutKeepingCut | None = None):
         super().__init__(policy)
         self.first_layer: list[np.ndarray] = []
+        self.observer = observer
+        self.patterns = PatternProducts(observer, self.layers[0][0]) if observer else None
 
     def first_layer_products(self, observations: np.ndarray) -> np.ndarray:
-        products = super().first_layer_products(observations)
+        if self.patterns is not None:
+            products = self.patterns(self.observer.last)
+            assert len(products) == len(observations), "the observer drew other frames"
+        else:
+            products = super().first_layer_products(observations)
         self.first_layer.append(products)
         return products
 
 
-def training_actor(policy: torch.nn.Module):
-    """The actor training plays with: one that keeps its products for a pixel MLP, else the
-    fastest (`actor_for`)."""
+def training_actor(policy: torch.nn.Module, observer=None):
+    """The actor training plays with: one that keeps its products for a pixel MLP (computed
+    from the layouts when the `observer` keeps them), else the fastest (`actor_for`)."""
     if isinstance(policy, PixelMLPPolicy):
-        return ProductKeepingActor(policy)
+        return ProductKeepingActor(policy, observer if isinstance(observer, LayoutKeepingCut)
+                                   else None)
     return actor_for(policy)
 
 

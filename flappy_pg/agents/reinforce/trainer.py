@@ -110,7 +110,7 @@ class Trainer:
         c = self.config
         start = time.perf_counter()
         self.schedule_learning_rate()
-        actor = training_actor(self.policy)
+        actor = training_actor(self.policy, self.observer)
         act = policy_actor(self.policy, self.rng, actor=actor)
         if should_stop is not None:
             act = abandonable(act, should_stop, self.rewind_to(self.rng.bit_generator.state,
