@@ -254,13 +254,17 @@ def test_the_pixel_mlp_trains_on_the_cells_it_reads_as_if_on_whole_frames(window
     (r0, r1), (p0, p1), (n0, n1) = c.pixel_rows, c.pixel_past_columns, c.pixel_columns
     size = (min(r1, 64) - r0) * (min(p1, 36) - p0 + min(n1, 36) - n0)
     assert trainer.observer.shape == (size,) and trainer.policy.crop.size == size
-    episodes = trainer.play_round(policy_actor(trainer.policy, np.random.default_rng(0)))
-    assert episodes.observations_at(episodes.mask).shape[1:] == (size,)
+    from flappy_pg.agents.reinforce.pixel_reuse import training_actor
+    act = policy_actor(trainer.policy, np.random.default_rng(0),
+                       actor=training_actor(trainer.policy, trainer.observer))
+    episodes = trainer.play_round(act)  # kept as layouts: `cells` draws them
+    assert trainer.observer.cells(episodes.observations_at(episodes.mask)).shape[1:] == (size,)
     games = GameBatch(Physics(c.game), 16)
     games.reset(np.arange(16), np.arange(16, dtype=np.uint64) + 3)
     for _ in range(100):  # the first pipe has come into the columns read; birds high and low
         games.step(games.y > 120 + 15 * np.arange(16))
-    whole, cut = PixelPairs(c.game).of_batch(games), trainer.observer.of_batch(games)
+    whole = PixelPairs(c.game).of_batch(games)
+    cut = trainer.observer.cells(trainer.observer.of_batch(games))
     expected = np.concatenate([whole[:, 0, r0:r1, p0:p1].reshape(16, -1),
                                whole[:, 1, r0:r1, n0:n1].reshape(16, -1)], axis=1)
     assert np.array_equal(cut, expected)
@@ -428,10 +432,10 @@ def test_the_pixel_update_from_the_actors_first_layer_is_the_plain_update(block_
         assert torch.allclose(plain, reused, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("layouts", [False, True], ids=["dense", "from layouts"])
+@pytest.mark.parametrize("kept", ["cells, dense", "cells, from layouts", "layouts"])
 @pytest.mark.parametrize("window", [{}, {"pixel_rows": (9, 50), "pixel_past_columns": (7, 11),
                                          "replay_share": 0.5}])
-def test_the_kept_first_layer_rows_are_those_of_the_batch_observations(layouts, window):
+def test_the_kept_first_layer_rows_are_those_of_the_batch_observations(kept, window):
     """Over several rounds, the actor's kept products line up with the flattened observations:
     computed densely, or from the frames' layouts (`PatternProducts`: equal within float32
     rounding, the bird's block included, whatever rows and columns the MLP reads)."""
@@ -446,16 +450,20 @@ def test_the_kept_first_layer_rows_are_those_of_the_batch_observations(layouts, 
         training_actor,
     )
     from flappy_pg.agents.reinforce.trainer import flatten
-    trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1, **window))
+    baseline = {"baseline": "mean" if kept == "layouts" else "value"}  # a V(s) needs the cells
+    trainer = Trainer(TrainConfig.for_obs("pixels", games=3, torch_threads=1, **window, **baseline))
     with torch.no_grad():
         trainer.policy.net[0].weight.normal_(0, 0.05)  # products that differ from row to row
     trainer.step()  # banks some deaths: with replays, the next rounds start mid-game
-    actor = training_actor(trainer.policy, trainer.observer if layouts else None)
-    assert isinstance(actor, ProductKeepingActor) and (actor.patterns is not None) == layouts
+    actor = training_actor(trainer.policy, None if kept == "cells, dense" else trainer.observer)
+    assert isinstance(actor, ProductKeepingActor)
+    assert (actor.patterns is None) == (kept == "cells, dense")
     rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
                            min_steps=1000)
     assert len(rounds) >= 2
     obs = flatten(rounds, trainer.config).observations
+    if kept == "layouts":
+        obs = torch.from_numpy(trainer.observer.cells(obs.numpy()))
     products = kept_products(actor, rounds, trainer.config.truncated_tail)
     weight = trainer.policy.net[0].weight.detach().numpy()
     assert products.shape == (len(obs), weight.shape[0])
@@ -484,3 +492,40 @@ def test_an_evaluation_names_its_worst_games_and_watch_replays_one():
             int(actor.flap_probability(observation[None])[0] > 0.5))
         done = terminated or truncated
     assert info["score"] == score
+
+
+@pytest.mark.parametrize("window", [{}, {"pixel_rows": (9, 50), "pixel_past_columns": (7, 11)}])
+def test_the_pixel_update_from_layout_codes_is_the_plain_update(window):
+    """Training keeps the frames' layouts (`LayoutCodes`), not their cells: the update's
+    gradient computed from them equals the plain forward and backward over the cells they
+    draw (within float32 rounding), the bird's cells included."""
+    import torch
+
+    from flappy_pg.agents.reinforce.algorithm import collect_batch, surrogate_loss
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.pixel_reuse import LayoutCodes, batch_logits, training_actor
+    from flappy_pg.agents.reinforce.trainer import flatten
+    trainer = Trainer(TrainConfig.for_obs("pixels", games=4, torch_threads=1, **window))
+    assert isinstance(trainer.observer, LayoutCodes)
+    with torch.no_grad():
+        for parameter in trainer.policy.parameters():
+            parameter.normal_(0, 0.05)
+    actor = training_actor(trainer.policy, trainer.observer)
+    rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
+                           min_steps=600)
+    batch = flatten(rounds, trainer.config)
+    cp, cn = (b - a for a, b in (trainer.config.pixel_past_columns, trainer.config.pixel_columns))
+    assert batch.observations.shape[1] == cp + cn + 4  # a pattern per column, the bird twice
+    rng = np.random.default_rng(0)
+    adv = torch.from_numpy(rng.normal(size=len(batch.actions))).float()
+    cells = torch.from_numpy(trainer.observer.cells(batch.observations.numpy()))
+    grads = []
+    for logits in (trainer.policy(cells),
+                   batch_logits(trainer.policy, batch.observations, actor, rounds,
+                                trainer.config.truncated_tail)):
+        trainer.policy.zero_grad()
+        loss, _ = surrogate_loss(logits, batch.actions, adv, 0.01)
+        loss.backward()
+        grads.append([p.grad.clone() for p in trainer.policy.parameters()])
+    for plain, coded in zip(*grads):
+        assert torch.allclose(plain, coded, rtol=1e-4, atol=1e-6)

@@ -21,7 +21,7 @@ from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import NumpyPixelActor, PixelMLPPolicy, actor_for, scaled
 from flappy_pg.agents.rollout import Episodes
 from flappy_pg.envs.single import observation_setup
-from flappy_pg.game.pixels import PixelPairCut
+from flappy_pg.game.pixels import FrameLayout, PixelPairCut
 
 
 class LayoutKeepingCut(PixelPairCut):
@@ -33,12 +33,38 @@ class LayoutKeepingCut(PixelPairCut):
         return self.draw_layouts(*self.last)
 
 
+class LayoutCodes(LayoutKeepingCut):
+    """Training observations that are the frames' layouts, not their cells: per game the past
+    window's pattern per column, the present window's, then the bird's top and height in each
+    (int16, 44 numbers against 2,560 cells). The actor's products (`PatternProducts`) and the
+    update's gradient (`KnownProducts`) are computed from them; `cells` draws the cells."""
+
+    def of_batch(self, games) -> np.ndarray:
+        self.last = past, now = self.layouts(games)
+        return np.concatenate([past.pattern, now.pattern, past.top[:, None], past.height[:, None],
+                               now.top[:, None], now.height[:, None]], axis=1).astype(np.int16)
+
+    def decode(self, codes: np.ndarray) -> tuple[FrameLayout, FrameLayout]:
+        cp = self.past.shape[1]
+        cn = self.now.shape[1]
+        codes = codes.astype(np.intp)
+        tail = codes[:, cp + cn:]
+        return (FrameLayout(codes[:, :cp], tail[:, 0].astype(np.int16), tail[:, 1].astype(np.int16)),
+                FrameLayout(codes[:, cp:cp + cn], tail[:, 2].astype(np.int16),
+                            tail[:, 3].astype(np.int16)))
+
+    def cells(self, codes: np.ndarray) -> np.ndarray:
+        """The cells (as `PixelPairCut.of_batch` draws them) of encoded observations."""
+        return self.draw_layouts(*self.decode(codes))
+
+
 def training_observer(config: TrainConfig):
     """What the training games draw each step: the envs' observation, or for the pixel MLP only
-    the cells it reads."""
+    the cells it reads, or (with no V(s) to fit on them) only their layouts (`LayoutCodes`)."""
     if config.obs == "pixels" and config.pixel_net == "mlp":
-        return LayoutKeepingCut(config.game, tuple(config.pixel_columns), tuple(config.pixel_rows),
-                                tuple(config.pixel_past_columns))
+        kind = LayoutKeepingCut if config.baseline == "value" else LayoutCodes
+        return kind(config.game, tuple(config.pixel_columns), tuple(config.pixel_rows),
+                    tuple(config.pixel_past_columns))
     return observation_setup(config.obs_type, config.game, np)[1]
 
 
@@ -75,20 +101,43 @@ class PatternProducts:
     def bird_difference(self, frames, block, layout) -> np.ndarray:
         """What the bird's cells add: each covered cell reads 1.0 instead of its pattern's."""
         difference = np.zeros((len(layout.top), block.shape[2]), dtype=np.float32)
-        columns = range(*frames.bird_columns.indices(frames.shape[1]))
-        if not len(columns):
-            return difference
+        for col, local, change in self.bird_cover(frames, layout, block.shape[0]):
+            difference += np.einsum("nt,nth->nh", change, block[local, col])
+        return difference
+
+    def bird_cover(self, frames, layout, height: int):
+        """Per bird column of the window: (column, the cut's row of each of the block's cells,
+        N x T, and how much each changes the cell's value: 1 - its pattern's, 0 where the
+        cell lies outside the cut)."""
         tallest = int(layout.height.max()) if len(layout.height) else 0
         rows = layout.top[:, None].astype(np.intp) + np.arange(tallest)  # frame rows, N x tallest
         local = rows - self.first_row  # rows of the cut
         inside = (np.arange(tallest) < layout.height[:, None]) & (local >= 0) & \
-            (local < block.shape[0]) & (rows >= 0) & (rows < frames.shape[0])
-        local = np.where(inside, local, 0)
-        for col in columns:
-            pattern_cells = frames.patterns[layout.pattern[:, col][:, None], np.where(inside, rows, 0)]
-            change = (np.float32(1) - scaled(pattern_cells)) * inside
-            difference += np.einsum("nt,nth->nh", change, block[local, col])
-        return difference
+            (local < height) & (rows >= 0) & (rows < frames.shape[0])
+        local, rows = np.where(inside, local, 0), np.where(inside, rows, 0)
+        for col in range(*frames.bird_columns.indices(frames.shape[1])):
+            pattern_cells = frames.patterns[layout.pattern[:, col][:, None], rows]
+            yield col, local, (np.float32(1) - scaled(pattern_cells)) * inside
+
+    def weight_gradient(self, layouts, grad: torch.Tensor) -> torch.Tensor:
+        """The first layer's weight gradient (outputs x inputs) for the cells the layouts draw,
+        given the gradient of the products (`grad`, N x outputs): per column, the gradient is
+        summed per pattern, then spread over that pattern's cells; the bird's cells add theirs."""
+        parts = []
+        for (frames, block, _), layout in zip(self.windows, layouts):
+            height, cols = block.shape[:2]
+            sums = torch.zeros(cols, len(frames.patterns), grad.shape[1])
+            pattern = torch.from_numpy(layout.pattern)
+            for col in range(cols):
+                sums[col].index_add_(0, pattern[:, col], grad)
+            cells = torch.from_numpy(scaled(frames.patterns[:, self.cut.rows]))
+            block_grad = torch.einsum("gr,cgh->rch", cells, sums)
+            for col, local, change in self.bird_cover(frames, layout, height):
+                for t in range(local.shape[1]):
+                    block_grad[:, col].index_add_(0, torch.from_numpy(local[:, t]),
+                                                  grad * torch.from_numpy(change[:, t])[:, None])
+            parts.append(block_grad.reshape(height * cols, -1))
+        return torch.cat(parts).T
 
 
 class ProductKeepingActor(NumpyPixelActor):
@@ -130,28 +179,33 @@ class KnownProducts(torch.autograd.Function):
     ROWS = 4096
 
     @staticmethod
-    def forward(ctx, cells, weight, products):
+    def forward(ctx, cells, weight, products, codes=None):
         ctx.save_for_backward(cells)
+        ctx.codes = codes
         return products.clone()
 
     @staticmethod
     def backward(ctx, grad):
         (cells,) = ctx.saved_tensors
+        if ctx.codes is not None:  # `cells` are `LayoutCodes`: the gradient from the layouts
+            observer, patterns = ctx.codes
+            return None, patterns.weight_gradient(observer.decode(cells.numpy()), grad), None, None
         cells = cells.numpy()
         weight_grad = torch.zeros(grad.shape[1], cells.shape[1])
         for start in range(0, len(cells), KnownProducts.ROWS):
             block = torch.from_numpy(scaled(cells[start:start + KnownProducts.ROWS]))
             weight_grad.addmm_(grad[start:start + KnownProducts.ROWS].T, block)
-        return None, weight_grad, None
+        return None, weight_grad, None, None
 
 
-def logits_with_products(policy: PixelMLPPolicy, frames: torch.Tensor,
-                         products: torch.Tensor) -> torch.Tensor:
+def logits_with_products(policy: PixelMLPPolicy, frames: torch.Tensor, products: torch.Tensor,
+                         codes: tuple | None = None) -> torch.Tensor:
     """The pixel MLP's logits, given its first layer's products with these frames' cells as
-    computed with the same weights: only their gradient is computed here."""
+    computed with the same weights: only their gradient is computed here. With `codes`
+    (a `LayoutCodes` observer and the `PatternProducts` of its actor), `frames` are its codes."""
     first = policy.net[0]
-    cells = policy.crop.cut(frames)
-    hidden = KnownProducts.apply(cells, first.weight, products) + first.bias
+    cells = frames if codes is not None else policy.crop.cut(frames)
+    hidden = KnownProducts.apply(cells, first.weight, products, codes) + first.bias
     return policy.net[1:](hidden)
 
 
@@ -169,5 +223,8 @@ def batch_logits(policy: torch.nn.Module, observations: torch.Tensor, actor,
     """The policy's logits at the batch's observations: from the products a
     `ProductKeepingActor` kept, or by the plain forward pass."""
     if isinstance(actor, ProductKeepingActor):
-        return logits_with_products(policy, observations, kept_products(actor, rounds, tail))
+        codes = ((actor.observer, actor.patterns) if isinstance(actor.observer, LayoutCodes)
+                 else None)
+        return logits_with_products(policy, observations, kept_products(actor, rounds, tail),
+                                    codes)
     return policy(observations)
