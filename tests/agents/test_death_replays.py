@@ -105,3 +105,13 @@ def test_the_deaths_of_replayed_games_are_not_banked_again():
     kept = sorted(k for states in recorder.found for k in states.key.tolist())
     assert kept == sorted(keys[:8][~episodes.truncated[:8]].tolist())
     assert (~episodes.truncated[8:]).any()  # the replayed half died too, unbanked
+
+
+def test_a_bank_saved_at_another_size_is_taken_at_that_size():
+    physics = Physics(GameConfig())
+    bank = DeathBank(physics, size=6)
+    bank.add([fresh_games(physics, episode_keys(2, 0, 4))])
+    other = DeathBank(physics, size=3)
+    other.load_payload(bank.to_payload())
+    assert (other.size, other.count) == (6, 4)
+    assert other.states.key.tolist() == bank.states.key.tolist()

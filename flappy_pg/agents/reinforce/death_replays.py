@@ -87,16 +87,19 @@ class DeathBank:
                 "count": self.count, "next": self.next}
 
     def load_payload(self, payload: dict) -> None:
-        """The bank a checkpoint saved (checked: a damaged one is refused in one line)."""
+        """The bank a checkpoint saved, at the size it was saved with (checked: a damaged one
+        is refused in one line)."""
         try:
             key, ints, floats = (payload[k].numpy() for k in ("key", "ints", "floats"))
             count, following = int(payload["count"]), int(payload["next"])
-            s = self.states
-            if key.shape != s.key.shape or ints.shape != s._ints.shape or \
-                    floats.shape != s._floats.shape or not 0 <= following < self.size or \
-                    not 0 <= count <= self.size:
+            size = len(key)
+            if key.ndim != 1 or ints.shape != (len(GameBatch.INT_ROWS), size) or \
+                    floats.shape != (2, size) or not 0 <= following < max(size, 1) or \
+                    not 0 <= count <= size:
                 raise ValueError("its shape does not fit")
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise CheckpointError(f"its death replays are damaged ({error})") from None
+        self.states = GameBatch(self.states.physics, size)
+        s = self.states
         s.key[:], s._ints[:], s._floats[:] = key.view(np.uint64), ints, floats
-        self.count, self.next = count, following
+        self.size, self.count, self.next = size, count, following

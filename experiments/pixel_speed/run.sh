@@ -1,0 +1,27 @@
+#!/bin/sh
+# Pixel training env steps/s, the code before the layout path (BEFORE, a checkout) against this
+# one, in alternating pairs on a quiet machine: a fresh run (60 s) and the shipped pixel policy
+# resumed (30 s of long, late-stage episodes). Usage: sh run.sh BEFORE_CHECKOUT OUT_FOLDER
+before=$1; out=$2; here=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out"
+echo "code,start,env_steps,seconds,env_steps_per_s" > "$out/pairs.csv"
+for pair in 1 2; do
+  for code in before after; do
+    tree=$here; [ "$code" = before ] && tree=$before
+    for start in fresh resumed; do
+      name="$code-$start-$pair"
+      if [ "$start" = fresh ]; then
+        set -- --obs pixels --seed 0 --seconds 60
+      else
+        set -- --resume "$here/checkpoints/reinforce-pixels.pt" --seconds 30
+      fi
+      (cd "$tree" && PYTHONPATH="$tree" python -m flappy_pg train "$@" --target-score 0 \
+        --runs "$out/runs" --out "$out/ckpt" --name "$name" > "$out/$name.log" 2>&1)
+      # from the first update to the last (a resumed run's counters start where its file was)
+      awk -F, -v c="$code" -v s="$start" 'NR == 2 {e0 = $2; t0 = $4} END {
+        printf "%s,%s,%d,%.1f,%.0f\n", c, s, $2 - e0, $4 - t0, ($2 - e0) / ($4 - t0)}' \
+        "$out/runs/$name/updates.csv" >> "$out/pairs.csv"
+    done
+  done
+done
+cat "$out/pairs.csv"
