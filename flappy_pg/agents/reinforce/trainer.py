@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from flappy_pg.agents.learner import Act, RunState, abandonable
 from flappy_pg.agents.reinforce.algorithm import (
@@ -73,6 +74,9 @@ class Trainer:
         check_fits_memory(config)
         self.config = config
         torch.set_num_threads(config.torch_threads)
+        # numpy's BLAS (the actor's products) too: its own threads slowed even a lone run
+        # (149% CPU against 99% for more env steps/s) and collapse as torch's do under load.
+        threadpool_limits(config.torch_threads, user_api="blas")
         torch.manual_seed(config.seed)
         self.policy, self.value = make_networks(config)
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr)
