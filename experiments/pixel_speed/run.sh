@@ -1,19 +1,20 @@
 #!/bin/sh
 # Pixel training env steps/s, the code before the layout path (BEFORE, a checkout) against this
 # one, in alternating pairs on a quiet machine: a fresh run (60 s) and the shipped pixel policy
-# resumed (30 s of long, late-stage episodes). Usage: sh run.sh BEFORE_CHECKOUT OUT_FOLDER
-before=$1; out=$2; here=$(cd "$(dirname "$0")/../.." && pwd)
+# resumed (30 s more of long, late-stage episodes; it was saved after 1,527 s).
+# Usage: sh run.sh BEFORE_CHECKOUT OUT_FOLDER [STARTS, default "fresh resumed"]
+before=$1; out=$2; starts=${3:-fresh resumed}; here=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
-echo "code,start,env_steps,seconds,env_steps_per_s" > "$out/pairs.csv"
+[ -f "$out/pairs.csv" ] || echo "code,start,env_steps,seconds,env_steps_per_s" > "$out/pairs.csv"
 for pair in 1 2; do
   for code in before after; do
     tree=$here; [ "$code" = before ] && tree=$before
-    for start in fresh resumed; do
+    for start in $starts; do
       name="$code-$start-$pair"
       if [ "$start" = fresh ]; then
         set -- --obs pixels --seed 0 --seconds 60
       else
-        set -- --resume "$here/checkpoints/reinforce-pixels.pt" --seconds 30
+        set -- --resume "$here/checkpoints/reinforce-pixels.pt" --seconds 1557 --steps 0
       fi
       (cd "$tree" && PYTHONPATH="$tree" python -m flappy_pg train "$@" --target-score 0 \
         --runs "$out/runs" --out "$out/ckpt" --name "$name" > "$out/$name.log" 2>&1)
