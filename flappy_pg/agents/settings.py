@@ -13,12 +13,24 @@ import math
 from typing import Any
 
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import MAX_SEED, GameConfig, RewardConfig, settings_from_dict
+from flappy_pg.game.config import (
+    MAX_SEED,
+    SEED_HELP,
+    GameConfig,
+    RewardConfig,
+    setting,
+    settings_from_dict,
+)
 
 # Upper limits: beyond them a run would not fit in memory or never finish its first batch.
 MAX_GAMES = 65_536
 MAX_EVAL_EPISODES = 100_000
 MAX_SCORE_CAP = 1_000_000
+
+
+def seed_setting():
+    """The `seed` field of a learner's config, with its option."""
+    return setting(0, SEED_HELP, 0, MAX_SEED)
 
 
 class RunSettings:

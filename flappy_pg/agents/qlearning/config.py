@@ -16,16 +16,10 @@ from flappy_pg.agents.settings import (
     MAX_GAMES,
     MAX_SCORE_CAP,
     RunSettings,
+    seed_setting,
 )
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import (
-    MAX_SEED,
-    SEED_HELP,
-    GameConfig,
-    RewardConfig,
-    require,
-    setting,
-)
+from flappy_pg.game.config import GameConfig, RewardConfig, require, setting
 
 UPDATES = ("online", "backward")
 REWARDS = ("env", "crash", "classic")
@@ -38,7 +32,7 @@ TABLE_BYTES_PER_CELL = 2 * 8 + 2 * 8  # two float64 values and two int64 visit c
 
 @dataclass(frozen=True)
 class QConfig(RunSettings):
-    seed: int = setting(0, SEED_HELP, 0, MAX_SEED)
+    seed: int = seed_setting()
     # The defaults are the strong recipe (see `classic` for the classic bot's): many games share
     # one table, updated online, on a focused 3-px grid, with crash rewards and γ 0.95.
     games: int = setting(256, "Games played in parallel, all learning into one table (one: the "

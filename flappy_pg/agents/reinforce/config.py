@@ -10,16 +10,10 @@ from flappy_pg.agents.settings import (
     MAX_GAMES,
     MAX_SCORE_CAP,
     RunSettings,
+    seed_setting,
 )
 from flappy_pg.errors import ConfigError
-from flappy_pg.game.config import (
-    MAX_SEED,
-    SEED_HELP,
-    GameConfig,
-    RewardConfig,
-    require,
-    setting,
-)
+from flappy_pg.game.config import GameConfig, RewardConfig, require, setting
 
 RETURN_TYPES = ("reward-to-go", "full")
 OBSERVATIONS = ("features", "pixels")
@@ -48,7 +42,7 @@ PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
 class TrainConfig(RunSettings):
     """Every knob of a training run; saved in the run folder and in checkpoints."""
 
-    seed: int = setting(0, SEED_HELP, 0, MAX_SEED)
+    seed: int = seed_setting()
     # "features" (8 floats, an MLP) or "pixels" (the 64 x 36 frame a step ago and now, read by
     # an MLP over the columns around the bird, or a CNN: `pixel_net`)
     obs: str = setting("features", "What the policy sees: the 8 features (an MLP), or pixels: the "
