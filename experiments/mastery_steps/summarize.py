@@ -5,7 +5,8 @@ import csv
 import sys
 from pathlib import Path
 
-runs = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/mastery/runs")
+ROOT = Path(__file__).resolve().parents[2]
+runs = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "runs" / "mastery" / "runs"
 print("| run | mean 100 at (M) | 99% capped at (M) | lowest % after | % capped at 10, 20, ... M |")
 print("| --- | --- | --- | --- | --- |")
 for run in sorted(runs.iterdir()):
