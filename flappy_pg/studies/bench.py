@@ -200,9 +200,9 @@ class SeedResult:
         if r.get("hold") is not None:
             r["hold"] = float(r["hold"])
         for name in ("to_mean", "to_capped"):
-            r[name] = tuple(float(x) for x in r[name]) if r[name] else None
-            if r[name] is not None and len(r[name]) != 2:
+            if r[name] and len(r[name]) != 2:
                 raise ValueError(f"its {name} is not (seconds, env steps)")
+            r[name] = (float(r[name][0]), int(r[name][1])) if r[name] else None
         seed_result = cls(**r)
         numbers = [seed_result.seconds, seed_result.env_steps, *(
             row[k] for row in result["rows"] for k in ("mark_s", "train_s", "env_steps", "mean"))]
