@@ -16,12 +16,12 @@ import csv
 import io
 import math
 import os
-import signal
 import time
 from pathlib import Path
 from typing import Callable
 
 from flappy_pg.errors import ConfigError
+from flappy_pg.runs.harness import children_ignore_sigint
 
 BIRDS = 4
 GAME_FPS, DRAW_FPS = 30, 15
@@ -257,13 +257,9 @@ class LiveWindow:
         context = multiprocessing.get_context("spawn")  # no fork of a process with torch threads
         self.process = context.Process(target=window_process, args=(str(self.run_folder),),
                                        daemon=True, name="flappy-pg window")
-        # Born with SIGINT blocked, the window never sees the terminal's Ctrl-C (the training
-        # stops on it, then closes the window), not even while it starts.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        # The window never sees the terminal's Ctrl-C: the training stops on it, then closes it.
+        with children_ignore_sigint():
             self.process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def open(self, echo: Callable[[str], None]) -> bool:
         if self.process is not None and self.process.is_alive():

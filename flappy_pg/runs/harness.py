@@ -14,6 +14,7 @@ import re
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -36,6 +37,23 @@ from flappy_pg.runs.snapshots import write_snapshot
 
 CURVES_EVERY = 15.0  # wall-clock seconds between redrawings of a run's curves.png
 LIVE_EVERY = 2.0  # wall-clock seconds between the live snapshots a --watch window plays
+
+
+@contextmanager
+def children_ignore_sigint():
+    """Processes started inside are born ignoring SIGINT, so the terminal's Ctrl-C (sent to the
+    whole group) never reaches them, not even while Python starts in them: a spawned child does
+    not inherit a blocked signal, but keeps one that is ignored. A Ctrl-C arriving meanwhile
+    waits, blocked, and reaches this process's own handler just after."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        yield
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 class StopOnInterrupt:

@@ -28,7 +28,7 @@ from typing import Callable
 from flappy_pg.errors import ConfigError
 from flappy_pg.files import atomic_write_text
 from flappy_pg.game.config import setting
-from flappy_pg.runs.harness import StopOnInterrupt
+from flappy_pg.runs.harness import StopOnInterrupt, children_ignore_sigint
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a job is a handle while it runs
@@ -292,14 +292,8 @@ class PoolBackend:
                                         initializer=_ignore_sigint)
 
     def submit(self, job: Job):
-        # A worker is started here; it inherits this mask, so the terminal's Ctrl-C (sent to
-        # the whole group) never reaches it, even before its initializer ignores SIGINT. A
-        # Ctrl-C arriving meanwhile waits, blocked, and reaches this process just after.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with children_ignore_sigint():  # a worker may be started here
             return self.pool.submit(_call, job.function, job.kwargs)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def wait(self, handles: list) -> list:
         from concurrent.futures import FIRST_COMPLETED, wait
