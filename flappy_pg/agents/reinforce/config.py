@@ -76,8 +76,8 @@ class TrainConfig(RunSettings):
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
     max_grad_norm: float = setting(1.0, "Clip the policy gradient's norm (0: no clipping).", 0)
-    # 64-64 held 95-99% of games at the cap from 50 M env steps on, where 32-32 swung between
-    # 42% and 97% (experiments/mastery_steps); it costs about twice the time per env step.
+    # 64-64 held 93-99% of games at the cap from 60 M env steps on, where 32-32 swung between
+    # 4% and 97% (experiments/mastery_steps); it costs about twice the time per env step.
     hidden: tuple[int, ...] = setting((64, 64), "Hidden layer sizes, e.g. 64,64.")
     init_flap_prob: float = 0.08  # a new policy's flap probability (zero-weight head, this bias)
     input_scale: float = 32.0  # the policy multiplies its inputs by this
