@@ -166,7 +166,9 @@ def progress_line(stats: dict) -> str:
     return (f"update {stats['update']:>5}  steps {stats['env_steps']:>12,}  "
             f"episodes {stats['episodes']:>8,}  score mean {stats['score_mean']:7.2f} "
             f"max {stats['score_max']:>5}  {extra}  "
-            f"{stats['sps']:>9,.0f} steps/s  {stats['seconds']:7.1f}s")
+            f"{stats['sps']:>9,.0f} steps/s  {stats['seconds']:7.1f}s"
+            + ("\nevery new game of this batch reached the training cap: holding from here on "
+               "(--hold-games, --hold-lr)" if stats.get("hold_began") else ""))
 
 
 def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,

@@ -109,7 +109,17 @@ def trainer_payload(trainer) -> dict:
                 "value_minibatches": trainer.generator.get_state(),
                 "rounds": trainer.rounds},
         "death_replays": trainer.deaths.to_payload(),
+        "holding_since": trainer.holding_since,
     }
+
+
+def holding_since_of(payload: dict) -> int | None:
+    """The env-step count at which a saved run began to hold (None: not yet, or saved before
+    the hold existed)."""
+    since = payload.get("holding_since")
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+        raise CheckpointError(f"its hold start is not a whole number: {since!r}")
+    return since
 
 
 def save_trainer(trainer, path: str | Path) -> None:

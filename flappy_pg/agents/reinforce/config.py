@@ -31,7 +31,8 @@ MAX_STEPS = 10**13
 #: settings of the measured pixel runs (experiments/pixels), and an evaluation every ~25 s of
 #: pixel training (a first look early).
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "pixel_net": "mlp", "eval_every_steps": 1_000_000}
+                  "baseline": "mean", "pixel_net": "mlp", "eval_every_steps": 1_000_000,
+                  "hold_games": 128, "hold_lr": 3e-4}
 PIXEL_NETS = ("cnn", "mlp")
 PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
                        f"{','.join(map(str, value)) if isinstance(value, tuple) else value}"
@@ -72,6 +73,13 @@ class TrainConfig(RunSettings):
     lr: float = setting(3e-3, "Policy learning rate (Adam).", 0, 1, open_ends=(True, False))
     lr_half_life_steps: int = setting(0, "The policy's learning rate halves every this many env "
                                       "steps (0: constant).", 0, MAX_STEPS)
+    # Near the cap, the updates that taught the policy swing its level by hundreds of pipes; a
+    # lower rate on bigger batches held the pixel policy at 95-100 of 100 at the cap
+    # (experiments/pixel_polish).
+    hold_games: int = setting(0, "Once every new game of a batch reaches the training cap, "
+                              "rounds play this many games (0: --games).", 0, MAX_GAMES)
+    hold_lr: float = setting(0.0, "Once every new game of a batch reaches the training cap, the "
+                             "policy learns at this rate (0: --lr).", 0, 1)
     value_lr: float = 1e-3
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
@@ -141,6 +149,8 @@ class TrainConfig(RunSettings):
             (0 <= self.batch_steps <= MAX_BATCH_STEPS,
              f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
+            (0 <= self.hold_games <= MAX_GAMES and 0 <= self.hold_lr <= 1,
+             f"hold_games must lie in [0, {MAX_GAMES:,}] and hold_lr in [0, 1]"),
             (0 <= self.min_deaths <= MAX_MIN_DEATHS and 1 <= self.max_rounds <= 1024,
              f"min_deaths must lie in [0, {MAX_MIN_DEATHS:,}] and max_rounds in [1, 1024]"),
             (0 <= self.truncated_tail <= MAX_BATCH_STEPS,
@@ -185,6 +195,11 @@ class TrainConfig(RunSettings):
         return cls(obs=obs, **{**defaults, **settings})
 
     @property
+    def most_games(self) -> int:
+        """The games a round may play: --games, or --hold-games once the run holds."""
+        return max(self.games, self.hold_games)
+
+    @property
     def obs_type(self) -> str:
         """The envs' `obs_type` of this run's observations."""
         return "pixel-pairs" if self.obs == "pixels" else "features"
@@ -214,13 +229,14 @@ class TrainConfig(RunSettings):
             raise ConfigError(f"with pixels, a batch of at least {self.batch_steps:,} steps would "
                               f"need {self.batch_steps * frame_bytes / 1024**3:.1f} GB (the limit is "
                               f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --batch-steps")
-        size = frames * self.games * rounds * frame_bytes
+        size = frames * self.most_games * rounds * frame_bytes
         if size > PIXEL_BATCH_BYTES:
             also = (f", or --max-rounds (up to {rounds} rounds of games may play to find "
                     f"--min-deaths {self.min_deaths:,})" if rounds > 1 else "")
-            raise ConfigError(f"with pixels, {self.games} games of up to {self.train_max_score} "
-                              f"pipes would need {size / 1024**3:.1f} GB per batch (the limit is "
-                              f"{PIXEL_BATCH_BYTES / 1024**3:.0f} GB): lower --games or "
+            raise ConfigError(f"with pixels, {self.most_games} games of up to "
+                              f"{self.train_max_score} pipes would need {size / 1024**3:.1f} GB "
+                              f"per batch (the limit is {PIXEL_BATCH_BYTES / 1024**3:.0f} GB): "
+                              f"lower --games, --hold-games or "
                               f"--train-max-score{also}")
 
     def to_dict(self) -> dict:

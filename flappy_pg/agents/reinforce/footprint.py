@@ -46,7 +46,7 @@ def update_bytes(config: TrainConfig) -> int:
     """A lower bound of one update's memory: each step's observation and, in the policy and the
     baseline, each hidden unit's pre-activation, output and gradient; and both networks'
     weights with their gradients and Adam's two moments."""
-    steps = max(config.batch_steps, config.games * shortest_episode(config.game))
+    steps = max(config.batch_steps, config.most_games * shortest_episode(config.game))
     inputs = 8 if config.obs != "pixels" else observation_bytes(config)
     widths = [inputs, *config.hidden]
     weights = sum(a * b + b for a, b in zip(widths, widths[1:]))

@@ -15,6 +15,8 @@ ADDED_SETTINGS = {
     "extreme_gap_share": 0.0,  # the real pipes only
     "entropy_floor": 0.0,  # the entropy bonus acted on every batch
     "replay_share": 0.0,  # every training game started at the game's start
+    "hold_games": 0,  # the batches kept their size to the end
+    "hold_lr": 0.0,  # and the learning rate its value
     # `pixel_net` and the pixel windows default to what the first pixel policies were (a CNN)
 }
 

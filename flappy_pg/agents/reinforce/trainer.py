@@ -27,6 +27,7 @@ from flappy_pg.agents.reinforce.algorithm import (
 )
 from flappy_pg.agents.reinforce.checkpoint import (
     check_weights,
+    holding_since_of,
     load_checkpoint,
     save_trainer,
     train_config_of,
@@ -88,16 +89,18 @@ class Trainer:
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
         self.deaths = DeathBank(self.physics)  # where replayed games start (replay_share)
+        self.holding_since: int | None = None  # env steps when the hold began (hold_games, hold_lr)
         self.found: list = []  # this batch's deaths, banked once the batch is complete
 
     def play_round(self, act: Act) -> Episodes:
         """One complete episode in each of `games` games: new games, and with `replay_share`
         some that go on from a recent death's state (`death_replays`)."""
         c = self.config
-        games = GameBatch(self.physics, c.games)
-        games.reset(np.arange(c.games), episode_keys(c.seed, self.rounds, c.games))
+        count = c.hold_games if self.holding_since is not None and c.hold_games else c.games
+        games = GameBatch(self.physics, count)
+        games.reset(np.arange(count), episode_keys(c.seed, self.rounds, count))
         self.rounds += 1
-        caps = np.full(c.games, c.train_max_score)
+        caps = np.full(count, c.train_max_score)
         replayed = self.deaths.start_replays(games, caps, c.replay_share, c.replay_pipes, self.rng)
         recorder = DeathRecorder(games, replayed) if c.replay_share else None
         episodes = play_games(games, self.observer, c.rewards, act, caps, time_major=False,
@@ -145,12 +148,29 @@ class Trainer:
         return rewind
 
     def schedule_learning_rate(self) -> None:
-        """Halve the learning rate every `lr_half_life_steps` env steps (0: constant): a
-        schedule on env steps, so a resumed run follows it exactly."""
+        """The policy's learning rate: `hold_lr` once the run holds, else `lr`; halved every
+        `lr_half_life_steps` env steps (0: constant). A schedule on env steps and the saved
+        hold, so a resumed run follows it exactly."""
         c = self.config
+        holding = self.holding_since is not None and c.hold_lr
+        if not (c.lr_half_life_steps or holding):
+            return
+        lr = c.hold_lr if holding else c.lr
         if c.lr_half_life_steps:
-            for group in self.optimizer.param_groups:
-                group["lr"] = c.lr * 0.5 ** (self.state.env_steps / c.lr_half_life_steps)
+            lr *= 0.5 ** (self.state.env_steps / c.lr_half_life_steps)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def begin_hold(self, rounds: list[Episodes]) -> bool:
+        """Hold (`hold_games`, `hold_lr`) from the next batch on, once every new game of a batch
+        reached the training cap: near the cap, the steps that taught the policy swing it."""
+        c = self.config
+        if self.holding_since is not None or not (c.hold_games or c.hold_lr):
+            return False
+        if any((~r.truncated[~r.replayed]).any() for r in rounds):
+            return False
+        self.holding_since = self.state.env_steps
+        return True
 
     def record(self, rounds: list[Episodes], stats: dict, seconds: float,
                collect_seconds: float) -> dict:
@@ -163,6 +183,8 @@ class Trainer:
         s.env_steps += steps
         s.episodes += len(scores)
         s.seconds += seconds
+        if self.begin_hold(rounds):
+            stats = {**stats, "hold_began": True}
         return {**stats, "update": s.updates, "env_steps": s.env_steps, "episodes": s.episodes,
                 "seconds": round(s.seconds, 3), "batch_steps": steps,
                 "score_mean": float(scores.mean()), "score_max": int(scores.max()),
@@ -202,6 +224,7 @@ class Trainer:
             trainer.rounds = resumable_rounds(payload["rng"])
             if "death_replays" in payload:
                 trainer.deaths.load_payload(payload["death_replays"])
+            trainer.holding_since = holding_since_of(payload)
         except CheckpointError as error:
             raise CheckpointError(f"{path}: {error}") from None
         except Exception as error:  # a damaged optimizer or generator state, of any kind
