@@ -134,9 +134,9 @@ def test_rollouts_hold_complete_episodes_without_the_reset_step():
     assert np.array_equal(episodes.observations[0], single)
 
 
-@pytest.mark.parametrize("obs", ["features", "pixels"])
-def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, obs):
-    trainer = Trainer(TrainConfig(**TINY, obs=obs))
+@pytest.mark.parametrize("obs, share", [("features", 1.0), ("pixels", 1.0), ("features", 0.25)])
+def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, obs, share):
+    trainer = Trainer(TrainConfig(**TINY, obs=obs, update_share=share))
     trainer.step()
     trainer.step()
     save_trainer(trainer, tmp_path / "latest.pt")
@@ -494,18 +494,22 @@ def test_an_evaluation_names_its_worst_games_and_watch_replays_one():
     assert info["score"] == score
 
 
-@pytest.mark.parametrize("window", [{}, {"pixel_rows": (9, 50), "pixel_past_columns": (7, 11)}])
-def test_the_pixel_update_from_layout_codes_is_the_plain_update(window):
+@pytest.mark.parametrize("window, share", [({}, 1.0), ({}, 0.3),
+                                           ({"pixel_rows": (9, 50), "pixel_past_columns": (7, 11)},
+                                            1.0)])
+def test_the_pixel_update_from_layout_codes_is_the_plain_update(window, share):
     """Training keeps the frames' layouts (`LayoutCodes`), not their cells: the update's
     gradient computed from them equals the plain forward and backward over the cells they
-    draw (within float32 rounding), the bird's cells included."""
+    draw (within float32 rounding), the bird's cells included; on a random share of the
+    batch's steps (`update_share`) too."""
     import torch
 
     from flappy_pg.agents.reinforce.algorithm import collect_batch, surrogate_loss
     from flappy_pg.agents.reinforce.config import TrainConfig
     from flappy_pg.agents.reinforce.pixel_reuse import LayoutCodes, batch_logits, training_actor
     from flappy_pg.agents.reinforce.trainer import flatten
-    trainer = Trainer(TrainConfig.for_obs("pixels", games=4, torch_threads=1, **window))
+    trainer = Trainer(TrainConfig.for_obs("pixels", games=4, torch_threads=1, update_share=share,
+                                          **window))
     assert isinstance(trainer.observer, LayoutCodes)
     with torch.no_grad():
         for parameter in trainer.policy.parameters():
@@ -514,6 +518,10 @@ def test_the_pixel_update_from_layout_codes_is_the_plain_update(window):
     rounds = collect_batch(trainer.play_round, policy_actor(trainer.policy, trainer.rng, actor=actor),
                            min_steps=600)
     batch = flatten(rounds, trainer.config)
+    subset = trainer.update_subset(len(batch))
+    if share < 1:
+        assert len(subset) == round(share * len(batch)) and (subset.diff() > 0).all()
+        batch = batch.subset(subset)
     cp, cn = (b - a for a, b in (trainer.config.pixel_past_columns, trainer.config.pixel_columns))
     assert batch.observations.shape[1] == cp + cn + 4  # a pattern per column, the bird twice
     rng = np.random.default_rng(0)
@@ -522,7 +530,7 @@ def test_the_pixel_update_from_layout_codes_is_the_plain_update(window):
     grads = []
     for logits in (trainer.policy(cells),
                    batch_logits(trainer.policy, batch.observations, actor, rounds,
-                                trainer.config.truncated_tail)):
+                                trainer.config.truncated_tail, subset)):
         trainer.policy.zero_grad()
         loss, _ = surrogate_loss(logits, batch.actions, adv, 0.01)
         loss.backward()

@@ -80,6 +80,12 @@ class TrainConfig(RunSettings):
                               "rounds play this many games (0: --games).", 0, MAX_GAMES)
     hold_lr: float = setting(0.0, "Once every new game of a batch reaches the training cap, the "
                              "policy learns at this rate (0: --lr).", 0, 1)
+    # The update's forward and backward passes (and V(s)'s) cost more than playing the steps
+    # once batches are long; a random share of the steps gives the same gradient in expectation.
+    update_share: float = setting(1.0, "Share of the batch's steps, drawn at random, that the "
+                                  "policy update and the V(s) fit use: the same gradient in "
+                                  "expectation, at a fraction of the update's cost (1: all).",
+                                  0, 1, open_ends=(True, False))
     value_lr: float = 1e-3
     value_steps: int = 20  # minibatch regression steps of V(s) per batch
     value_minibatch: int = 4096
@@ -149,6 +155,7 @@ class TrainConfig(RunSettings):
             (0 <= self.batch_steps <= MAX_BATCH_STEPS,
              f"batch_steps must lie in [0, {MAX_BATCH_STEPS:,}]"),
             (0 < self.lr <= 1 and 0 < self.value_lr <= 1, "learning rates must lie in (0, 1]"),
+            (0 < self.update_share <= 1, "update_share must lie in (0, 1]"),
             (0 <= self.hold_games <= MAX_GAMES and 0 <= self.hold_lr <= 1,
              f"hold_games must lie in [0, {MAX_GAMES:,}] and hold_lr in [0, 1]"),
             (0 <= self.min_deaths <= MAX_MIN_DEATHS and 1 <= self.max_rounds <= 1024,

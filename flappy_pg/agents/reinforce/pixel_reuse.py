@@ -219,12 +219,16 @@ def kept_products(actor: ProductKeepingActor, rounds: list[Episodes], tail: int)
 
 
 def batch_logits(policy: torch.nn.Module, observations: torch.Tensor, actor,
-                 rounds: list[Episodes], tail: int) -> torch.Tensor:
+                 rounds: list[Episodes], tail: int,
+                 subset: torch.Tensor | None = None) -> torch.Tensor:
     """The policy's logits at the batch's observations: from the products a
-    `ProductKeepingActor` kept, or by the plain forward pass."""
+    `ProductKeepingActor` kept, or by the plain forward pass. With a `subset` (the batch's
+    steps the update uses), `observations` are those steps' only."""
     if isinstance(actor, ProductKeepingActor):
         codes = ((actor.observer, actor.patterns) if isinstance(actor.observer, LayoutCodes)
                  else None)
-        return logits_with_products(policy, observations, kept_products(actor, rounds, tail),
-                                    codes)
+        products = kept_products(actor, rounds, tail)
+        if subset is not None:
+            products = products[subset]
+        return logits_with_products(policy, observations, products, codes)
     return policy(observations)

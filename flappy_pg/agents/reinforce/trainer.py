@@ -53,6 +53,12 @@ class Batch:
     actions: torch.Tensor
     returns: torch.Tensor
 
+    def __len__(self) -> int:
+        return len(self.returns)
+
+    def subset(self, index: torch.Tensor) -> "Batch":
+        return Batch(self.observations[index], self.actions[index], self.returns[index])
+
 
 def flatten(rounds: list[Episodes], config: TrainConfig) -> Batch:
     """Steps 1-2 joined: the rounds' steps with their returns, as one `Batch`."""
@@ -127,12 +133,16 @@ class Trainer:
         self.deaths.add(self.found)
         collect_seconds = time.perf_counter() - start
         batch = flatten(rounds, c)
+        subset = self.update_subset(len(batch))
+        if subset is not None:
+            batch = batch.subset(subset)
         values = None
         if c.baseline == "value":
             with torch.no_grad():
                 values = self.value(batch.observations)
         adv = advantages(batch.returns, c.baseline, values, c.normalize_advantages)
-        logits = batch_logits(self.policy, batch.observations, actor, rounds, c.truncated_tail)
+        logits = batch_logits(self.policy, batch.observations, actor, rounds, c.truncated_tail,
+                              subset)
         stats = policy_update(self.policy, self.optimizer, logits, batch.actions, adv,
                               c.entropy_coef, c.entropy_floor, c.max_grad_norm)
         if c.baseline == "value":
@@ -140,6 +150,15 @@ class Trainer:
                                                batch.returns, c.value_steps, c.value_minibatch,
                                                self.generator)
         return self.record(rounds, stats, time.perf_counter() - start, collect_seconds)
+
+    def update_subset(self, steps: int) -> torch.Tensor | None:
+        """The steps the update uses, in the batch's order: a random `update_share` of them
+        (drawn with the V(s) fit's saved generator), or None for all."""
+        share = self.config.update_share
+        if share >= 1 or steps < 2:
+            return None
+        count = max(1, round(share * steps))
+        return torch.randperm(steps, generator=self.generator)[:count].sort().values
 
     def rewind_to(self, rng_state: dict, rounds: int) -> Callable[[], None]:
         """What puts the trainer's generators back to a batch's start (to drop the batch)."""
