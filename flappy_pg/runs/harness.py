@@ -160,15 +160,20 @@ def next_commands(suffix: str, best: Path, latest: Path, run: Path) -> list[str]
             f"--resume {latest}"]
 
 
+def hold_line(config) -> str:
+    """What the hold changes (`hold_games`, `hold_lr`)."""
+    games = f"{config.hold_games} games a round" if config.hold_games else ""
+    rate = f"learning rate {config.hold_lr:g}" if config.hold_lr else ""
+    return ", ".join(part for part in (games, rate) if part)
+
+
 def progress_line(stats: dict) -> str:
     extra = (f"entropy {stats['entropy']:.3f}" if "entropy" in stats
              else f"epsilon {stats.get('epsilon', 0):.3f}")
     return (f"update {stats['update']:>5}  steps {stats['env_steps']:>12,}  "
             f"episodes {stats['episodes']:>8,}  score mean {stats['score_mean']:7.2f} "
             f"max {stats['score_max']:>5}  {extra}  "
-            f"{stats['sps']:>9,.0f} steps/s  {stats['seconds']:7.1f}s"
-            + ("\nevery new game of this batch reached the training cap: holding from here on "
-               "(--hold-games, --hold-lr)" if stats.get("hold_began") else ""))
+            f"{stats['sps']:>9,.0f} steps/s  {stats['seconds']:7.1f}s")
 
 
 def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str,
@@ -218,6 +223,9 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
                 time.monotonic() - last_live >= LIVE_EVERY:
             write_snapshot(learner, log.folder, live=True)
             last_live = time.monotonic()
+        if stats.get("hold_began"):
+            echo(f"update {stats['update']}: every new game of its batch reached the training cap, "
+                 f"so training holds from here on ({hold_line(c)})")
         if time.monotonic() - last_shown >= progress_every:
             if last_shown == -math.inf:
                 echo(progress_header(c))

@@ -79,3 +79,21 @@ def test_a_tensorboard_writer_failing_in_its_thread_is_raised_in_the_run_not_pri
     log.close()
     assert threading.excepthook != log._thread_failed  # the hook is given back
     assert (tmp_path / "run" / "updates.csv").read_text().startswith("update,env_steps")
+
+
+def test_the_update_at_which_the_hold_begins_is_said_even_between_progress_lines(tmp_path,
+                                                                                  monkeypatch):
+    from flappy_pg.agents.reinforce.config import TrainConfig
+    from flappy_pg.agents.reinforce.trainer import Trainer
+    trainer = Trainer(TrainConfig(games=4, train_max_score=2, hidden=(8,), max_steps=3000,
+                                  eval_every_steps=0, hold_games=6, hold_lr=2e-4))
+    monkeypatch.setattr(Trainer, "begin_hold",
+                        lambda self, rounds: self.state.updates == 2 and self.holding_since is None
+                        and setattr(self, "holding_since", self.state.env_steps) is None)
+    lines = []
+    harness.run_training(trainer, tmp_path / "ck", tmp_path / "runs", ".pt", echo=lines.append,
+                         progress_every=3600)
+    said = [line for line in lines if "holds from here on" in line]
+    assert said == ["update 2: every new game of its batch reached the training cap, so training "
+                    "holds from here on (6 games a round, learning rate 0.0002)"]
+    assert trainer.holding_since is not None
