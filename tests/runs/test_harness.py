@@ -87,9 +87,14 @@ def test_the_update_at_which_the_hold_begins_is_said_even_between_progress_lines
     from flappy_pg.agents.reinforce.trainer import Trainer
     trainer = Trainer(TrainConfig(games=4, train_max_score=2, hidden=(8,), max_steps=3000,
                                   eval_every_steps=0, hold_games=6, hold_lr=2e-4))
-    monkeypatch.setattr(Trainer, "begin_hold",
-                        lambda self, rounds: self.state.updates == 2 and self.holding_since is None
-                        and setattr(self, "holding_since", self.state.env_steps) is None)
+
+    def begin_at_update_2(self, rounds):  # what a batch of games all at the cap would do
+        if self.state.updates != 2 or self.holding_since is not None:
+            return False
+        self.holding_since = self.state.env_steps
+        return True
+
+    monkeypatch.setattr(Trainer, "begin_hold", begin_at_update_2)
     lines = []
     harness.run_training(trainer, tmp_path / "ck", tmp_path / "runs", ".pt", echo=lines.append,
                          progress_every=3600)
