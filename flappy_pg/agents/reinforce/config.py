@@ -203,7 +203,7 @@ class TrainConfig(RunSettings):
 
     @property
     def most_games(self) -> int:
-        """The games a round may play: --games, or --hold-games once the run holds."""
+        """The most games a round may play: --games, or --hold-games once the run holds."""
         return max(self.games, self.hold_games)
 
     @property
