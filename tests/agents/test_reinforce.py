@@ -339,6 +339,21 @@ def test_a_pixel_batch_too_large_for_memory_is_refused_before_any_work():
     assert TrainConfig.for_obs("pixels").games == 64  # the pixel defaults live in the config
 
 
+def test_a_pixel_batch_is_sized_by_what_its_steps_keep():
+    """The MLP's layout codes and kept products take a few hundred bytes per step, so long
+    training caps fit; the CNN's whole pairs, or the cells kept for V(s), do not."""
+    from flappy_pg.errors import ConfigError
+    from flappy_pg.game.pixels import PixelPairs
+    codes = TrainConfig.for_obs("pixels", train_max_score=100)
+    assert codes.pixel_step_bytes() == 2 * (20 + 20 + 4) + 4 * 64
+    assert TrainConfig.for_obs("pixels", pixel_net="cnn").pixel_step_bytes() == \
+        np.prod(PixelPairs(codes.game).shape)
+    TrainConfig.for_obs("pixels", train_max_score=1000)
+    for heavy in ({"pixel_net": "cnn"}, {"baseline": "value"}):
+        with pytest.raises(ConfigError, match="--train-max-score"):
+            TrainConfig.for_obs("pixels", train_max_score=1000, **heavy)
+
+
 def test_the_reward_formula_is_one_for_one_game_and_for_arrays():
     import numpy as np
 

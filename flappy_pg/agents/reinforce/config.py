@@ -224,14 +224,11 @@ class TrainConfig(RunSettings):
 
     def check_pixel_batch(self) -> None:
         """A batch of pixel observations is stored whole: refuse one too large for memory."""
-        import math
-
-        from flappy_pg.game.pixels import PixelPairs
         c = self.game
         frames = (c.first_pipe_x + c.pipe_width - c.bird_x
                   + self.train_max_score * c.pipe_spacing) / c.pipe_speed
         rounds = self.max_rounds if self.min_deaths else 1
-        frame_bytes = math.prod(PixelPairs(c).shape)
+        frame_bytes = self.pixel_step_bytes()
         if self.batch_steps * frame_bytes > PIXEL_BATCH_BYTES:
             raise ConfigError(f"with pixels, a batch of at least {self.batch_steps:,} steps would "
                               f"need {self.batch_steps * frame_bytes / 1024**3:.1f} GB (the limit is "
@@ -245,6 +242,21 @@ class TrainConfig(RunSettings):
                               f"per batch (the limit is {PIXEL_BATCH_BYTES / 1024**3:.0f} GB): "
                               f"lower --games, --hold-games or "
                               f"--train-max-score{also}")
+
+    def pixel_step_bytes(self) -> int:
+        """What a pixel batch holds per step: the whole pair for the CNN; for the MLP, the first
+        layer's products its actor keeps (float32) and the cells it reads, or only their layouts
+        (44 int16, `LayoutCodes`) when no V(s) is fitted on the cells."""
+        import math
+
+        from flappy_pg.game.pixels import PixelPairCut, PixelPairs
+        if self.pixel_net != "mlp":
+            return math.prod(PixelPairs(self.game).shape)
+        cut = PixelPairCut(self.game, tuple(self.pixel_columns), tuple(self.pixel_rows),
+                           tuple(self.pixel_past_columns))
+        kept = cut.shape[0] if self.baseline == "value" else \
+            2 * (cut.past.shape[1] + cut.now.shape[1] + 4)
+        return kept + 4 * self.hidden[0]
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "hidden": list(self.hidden),
