@@ -25,7 +25,7 @@ SETTINGS = bundle(game_and_reward_settings, budget_options, field_options(TrainC
     "obs", "pixel_net", "games", "batch_steps", "min_deaths", "max_rounds", "lr_half_life_steps",
     "returns", "gamma", "baseline", "normalize_advantages", "entropy_coef", "entropy_floor", "lr",
     "max_grad_norm", "hidden", "train_max_score", "truncated_tail", "extreme_gap_share",
-    "update_share", "hold_games", "hold_lr", "replay_share", "replay_pipes",
+    "update_share", "hold_games", "hold_lr", "hold_share", "replay_share", "replay_pipes",
     "eval_every_steps", "eval_episodes", "seed", "torch_threads"]))
 
 

@@ -1,5 +1,5 @@
-"""The hold (`hold_games`, `hold_lr`): it begins after the first batch whose new games all reached
-the training cap, then rounds play `hold_games` games at `hold_lr`, and a run resumed while
+"""The hold (`hold_games`, `hold_lr`): it begins after the first batch in which `hold_share` of the
+new games (by default all) reached the training cap, then rounds play `hold_games` games at `hold_lr`, and a run resumed while
 holding makes the same next update."""
 
 from types import SimpleNamespace
@@ -32,6 +32,22 @@ def test_the_hold_begins_once_every_new_game_of_a_batch_reached_the_cap():
     assert trainer.holding_since == 1234
     assert not trainer.begin_hold([batch_round([True, True])])  # it begins once
     assert trainer.holding_since == 1234
+
+
+def test_the_hold_begins_once_the_hold_share_of_new_games_reached_the_cap():
+    trainer = Trainer(TrainConfig(**SMALL, hold_games=8, hold_share=0.75))
+    trainer.state.env_steps = 99
+    # 2 of 4 new games capped (the replayed game's cap does not count): not yet
+    assert not trainer.begin_hold([batch_round([True, False, True, False], [True, False, False,
+                                                                             False])])
+    assert trainer.begin_hold([batch_round([True, False, True, True])])  # 3 of 4
+    assert trainer.holding_since == 99
+
+
+def test_a_checkpoint_saved_before_the_hold_share_waited_for_every_game():
+    saved = TrainConfig(**SMALL, hold_games=8).to_dict()
+    del saved["hold_share"]
+    assert TrainConfig.from_dict(saved).hold_share == 1.0
 
 
 def test_without_hold_settings_the_run_never_holds():

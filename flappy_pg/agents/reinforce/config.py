@@ -76,10 +76,16 @@ class TrainConfig(RunSettings):
     # Near the cap, the updates that taught the policy swing its level by hundreds of pipes; a
     # lower rate on bigger batches held the pixel policy at 95-100 of 100 at the cap
     # (experiments/pixel_polish).
-    hold_games: int = setting(0, "Once every new game of a batch reaches the training cap, "
-                              "rounds play this many games (0: --games).", 0, MAX_GAMES)
-    hold_lr: float = setting(0.0, "Once every new game of a batch reaches the training cap, the "
-                             "policy learns at this rate (0: --lr).", 0, 1)
+    hold_games: int = setting(0, "Once the games of a batch reach the training cap (see "
+                              "--hold-share), rounds play this many games (0: --games).", 0,
+                              MAX_GAMES)
+    hold_lr: float = setting(0.0, "Once the games of a batch reach the training cap (see "
+                             "--hold-share), the policy learns at this rate (0: --lr).", 0, 1)
+    # Feature batches of 256 games to 100 pipes keep a death or two even at 99% of real games
+    # at 1000 (training pipes hold more big drops), so waiting for none never began a hold.
+    hold_share: float = setting(1.0, "The hold begins after the first batch in which at least "
+                                "this share of the new games reached the training cap.", 0, 1,
+                                open_ends=(True, False))
     # The update's forward and backward passes (and V(s)'s) cost more than playing the steps
     # once batches are long; a random share of the steps gives the same gradient in expectation.
     update_share: float = setting(1.0, "Share of the batch's steps, drawn at random, that the "

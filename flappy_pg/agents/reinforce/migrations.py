@@ -17,6 +17,7 @@ ADDED_SETTINGS = {
     "replay_share": 0.0,  # every training game started at the game's start
     "hold_games": 0,  # the batches kept their size to the end
     "hold_lr": 0.0,  # and the learning rate its value
+    "hold_share": 1.0,  # a hold began once every new game of a batch reached the cap
     "update_share": 1.0,  # every step of a batch went into its update
     # `pixel_net` and the pixel windows default to what the first pixel policies were (a CNN)
 }

@@ -181,12 +181,14 @@ class Trainer:
             group["lr"] = lr
 
     def begin_hold(self, rounds: list[Episodes]) -> bool:
-        """Hold (`hold_games`, `hold_lr`) from the next batch on, once every new game of a batch
-        reached the training cap: near the cap, the steps that taught the policy swing it."""
+        """Hold (`hold_games`, `hold_lr`) from the next batch on, once at least `hold_share` of a
+        batch's new games reached the training cap: near the cap, the steps that taught the
+        policy swing it."""
         c = self.config
         if self.holding_since is not None or not (c.hold_games or c.hold_lr):
             return False
-        if any((~r.truncated[~r.replayed]).any() for r in rounds):
+        capped = np.concatenate([r.truncated[~r.replayed] for r in rounds])
+        if not len(capped) or capped.sum() < c.hold_share * len(capped):
             return False
         self.holding_since = self.state.env_steps
         return True
