@@ -100,24 +100,26 @@ class PatternProducts:
 
     def bird_difference(self, frames, block, layout) -> np.ndarray:
         """What the bird's cells add: each covered cell reads 1.0 instead of its pattern's."""
-        difference = np.zeros((len(layout.top), block.shape[2]), dtype=np.float32)
-        for col, local, change in self.bird_cover(frames, layout, block.shape[0]):
-            difference += np.einsum("nt,nth->nh", change, block[local, col])
-        return difference
+        cols, local, change = self.bird_cover(frames, layout, block.shape[0])
+        n = len(layout.top)
+        if not len(cols) or not local.shape[1]:
+            return np.zeros((n, block.shape[2]), dtype=np.float32)
+        weights = block[local[:, None, :], cols[None, :, None]]  # N x columns x T x outputs
+        return np.matmul(change.reshape(n, 1, -1), weights.reshape(n, -1, block.shape[2]))[:, 0]
 
     def bird_cover(self, frames, layout, height: int):
-        """Per bird column of the window: (column, the cut's row of each of the block's cells,
-        N x T, and how much each changes the cell's value: 1 - its pattern's, 0 where the
-        cell lies outside the cut)."""
+        """The bird's columns of the window, the cut's row of each of the bird block's cells
+        (N x T) and how much each cell of each column changes (N x columns x T: 1 - its
+        pattern's value, 0 where the cell lies outside the cut)."""
         tallest = int(layout.height.max()) if len(layout.height) else 0
         rows = layout.top[:, None].astype(np.intp) + np.arange(tallest)  # frame rows, N x tallest
         local = rows - self.first_row  # rows of the cut
         inside = (np.arange(tallest) < layout.height[:, None]) & (local >= 0) & \
             (local < height) & (rows >= 0) & (rows < frames.shape[0])
         local, rows = np.where(inside, local, 0), np.where(inside, rows, 0)
-        for col in range(*frames.bird_columns.indices(frames.shape[1])):
-            pattern_cells = frames.patterns[layout.pattern[:, col][:, None], rows]
-            yield col, local, (np.float32(1) - scaled(pattern_cells)) * inside
+        cols = np.arange(*frames.bird_columns.indices(frames.shape[1]))
+        pattern_cells = frames.patterns[layout.pattern[:, cols][:, :, None], rows[:, None, :]]
+        return cols, local, (np.float32(1) - scaled(pattern_cells)) * inside[:, None, :]
 
     def weight_gradient(self, layouts, grad: torch.Tensor) -> torch.Tensor:
         """The first layer's weight gradient (outputs x inputs) for the cells the layouts draw,
@@ -131,13 +133,33 @@ class PatternProducts:
             for col in range(cols):
                 sums[col].index_add_(0, pattern[:, col], grad)
             cells = torch.from_numpy(scaled(frames.patterns[:, self.cut.rows]))
-            block_grad = torch.einsum("gr,cgh->rch", cells, sums)
-            for col, local, change in self.bird_cover(frames, layout, height):
-                for t in range(local.shape[1]):
-                    block_grad[:, col].index_add_(0, torch.from_numpy(local[:, t]),
-                                                  grad * torch.from_numpy(change[:, t])[:, None])
-            parts.append(block_grad.reshape(height * cols, -1))
+            block_grad = torch.einsum("gr,cgh->rch", cells, sums).reshape(height * cols, -1)
+            self.add_bird_gradient(block_grad, frames, layout, grad, height, cols)
+            parts.append(block_grad)
         return torch.cat(parts).T
+
+    def add_bird_gradient(self, block_grad: torch.Tensor, frames, layout, grad: torch.Tensor,
+                          height: int, cols: int) -> None:
+        """Add the bird's cells' share to a window's gradient (its (row, column) cells x
+        outputs): per block of steps, each step's changes are scattered onto the window's rows
+        under the bird (steps x rows x bird columns), then one product with the steps' gradient
+        sums them per cell."""
+        grid = block_grad.view(height, cols, -1)
+        for start in range(0, len(layout.top), KnownProducts.ROWS):
+            part = FrameLayout(layout.pattern[start:start + KnownProducts.ROWS],
+                               layout.top[start:start + KnownProducts.ROWS],
+                               layout.height[start:start + KnownProducts.ROWS])
+            bird_cols, local, change = self.bird_cover(frames, part, height)
+            if not len(bird_cols) or not local.shape[1]:
+                return
+            n, width = len(part.top), len(bird_cols)
+            spread = torch.zeros(n * height * width)
+            at = (np.arange(n)[:, None, None] * height + local[:, None, :]) * width + \
+                np.arange(width)[None, :, None]  # step, row, bird column of each change
+            spread.index_put_((torch.from_numpy(at.reshape(-1)),),
+                              torch.from_numpy(change.reshape(-1)), accumulate=True)
+            sums = spread.view(n, height * width).T @ grad[start:start + n]
+            grid[:, bird_cols] += sums.view(height, width, -1)
 
 
 class ProductKeepingActor(NumpyPixelActor):
