@@ -134,9 +134,11 @@ def test_rollouts_hold_complete_episodes_without_the_reset_step():
     assert np.array_equal(episodes.observations[0], single)
 
 
-@pytest.mark.parametrize("obs, share", [("features", 1.0), ("pixels", 1.0), ("features", 0.25)])
-def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, obs, share):
-    trainer = Trainer(TrainConfig(**TINY, obs=obs, update_share=share))
+@pytest.mark.parametrize("obs, share, extra", [
+    ("features", 1.0, {}), ("pixels", 1.0, {}), ("features", 0.25, {}),
+    ("pixels", 0.5, {"pixel_net": "mlp", "baseline": "state"})])
+def test_checkpoint_round_trip_and_resume_give_the_same_next_update(tmp_path, obs, share, extra):
+    trainer = Trainer(TrainConfig(**TINY, obs=obs, update_share=share, **extra))
     trainer.step()
     trainer.step()
     save_trainer(trainer, tmp_path / "latest.pt")
@@ -552,3 +554,24 @@ def test_the_pixel_update_from_layout_codes_is_the_plain_update(window, share):
         grads.append([p.grad.clone() for p in trainer.policy.parameters()])
     for plain, coded in zip(*grads):
         assert torch.allclose(plain, coded, rtol=1e-4, atol=1e-6)
+
+
+def test_the_state_baseline_reads_the_features_of_the_steps_the_update_uses():
+    """On features, the recorded states are the observations themselves, step for step, over
+    several rounds and with a tail left out; on pixels, V(s) reads 8 features per step."""
+    from flappy_pg.agents.reinforce.state_baseline import kept_states
+    from flappy_pg.agents.reinforce.trainer import flatten
+    config = TrainConfig(**{**TINY, "train_max_score": 2}, baseline="state", truncated_tail=5)
+    trainer = Trainer(config)
+
+    def act(obs):  # every other game steers through the gaps, the rest never flap
+        return np.where(np.arange(len(obs)) % 2 == 0, obs[:, 4] < 0.02, False).astype(np.int64)
+    rounds = [trainer.play_round(act) for _ in range(3)]
+    assert any(r.truncated.any() for r in rounds)
+    batch = flatten(rounds, config)
+    assert torch.equal(kept_states(trainer.recorder, rounds, config.truncated_tail),
+                       batch.observations)
+    pixels = Trainer(TrainConfig(**TINY, obs="pixels", pixel_net="mlp", baseline="state"))
+    assert pixels.value(torch.zeros(5, 8)).shape == (5,)
+    stats = pixels.step()
+    assert np.isfinite(stats["value_loss"]) and pixels.recorder.states[0].shape[1] == 8

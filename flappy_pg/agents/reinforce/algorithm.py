@@ -7,7 +7,8 @@
    over the whole batch.
 4. `surrogate_loss` / `policy_update`: one gradient step on -mean(log π(a|s) · Â) (minus an
    entropy bonus): its gradient is the log-derivative-trick estimate of ∇θ E[R].
-5. `fit_baseline`: regress V(s) on the returns (only when `baseline="value"`).
+5. `fit_baseline`: regress V(s) on the returns (only with a learned baseline, `value` or
+   `state`).
 
 `flappy_pg.agents.reinforce.trainer.Trainer` runs these steps on the batched game, one update
 per `step()`; `flappy_pg.runs.harness` runs the trainer with budgets, logs and checkpoints.
@@ -89,10 +90,11 @@ def complete_steps(episodes: Episodes, tail: int) -> np.ndarray:
 # -- 3. advantages -----------------------------------------------------------------------------
 def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None,
                normalize: bool) -> torch.Tensor:
-    """Â = G - b, with b = 0, the batch mean of G, or V(s); then normalized over the batch."""
+    """Â = G - b, with b = 0, the batch mean of G, or V(s) (on the observations, or on the
+    game's state: `values` either way); then normalized over the batch."""
     if baseline == "mean":
         adv = returns - returns.mean()
-    elif baseline == "value":
+    elif baseline in ("value", "state"):
         adv = returns - values
     else:
         adv = returns.clone()

@@ -18,7 +18,7 @@ from flappy_pg.game.config import GameConfig, RewardConfig, require, setting
 RETURN_TYPES = ("reward-to-go", "full")
 OBSERVATIONS = ("features", "pixels")
 PIXEL_BATCH_BYTES = 2 * 1024**3  # the most a pixel batch may hold, at its longest
-BASELINES = ("none", "mean", "value")
+BASELINES = ("none", "mean", "value", "state")
 
 # Upper limits: beyond them a run would not fit in memory or never finish its first batch.
 MAX_BATCH_STEPS = 100_000_000
@@ -60,7 +60,10 @@ class TrainConfig(RunSettings):
     returns: str = setting("reward-to-go", "Credit each step with the discounted reward-to-go, or "
                            "the whole episode's return.", choices=RETURN_TYPES)
     gamma: float = setting(0.99, "Discount factor.", 0, 1, open_ends=(True, False))
-    baseline: str = setting("value", "Baseline subtracted from the returns.", choices=BASELINES)
+    baseline: str = setting("value", "Baseline subtracted from the returns: none, the batch's "
+                            "mean, V(s) learned on what the policy sees (value), or on the "
+                            "game's 8 features whatever the policy sees (state: for pixels, a "
+                            "small V of the state the frames show).", choices=BASELINES)
     normalize_advantages: bool = setting(True, "Normalize advantages over the whole batch.",
                                          option="normalize")
     # An entropy bonus keeps the nearly sure policy of the first plateau (about 50 pipes)
@@ -262,7 +265,8 @@ class TrainConfig(RunSettings):
                            tuple(self.pixel_past_columns))
         kept = cut.shape[0] if self.baseline == "value" else \
             2 * (cut.past.shape[1] + cut.now.shape[1] + 4)
-        return kept + 4 * self.hidden[0]
+        state = 8 * 4 if self.baseline == "state" else 0  # the features `StateRecorder` keeps
+        return kept + 4 * self.hidden[0] + state
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "hidden": list(self.hidden),

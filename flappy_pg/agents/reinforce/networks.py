@@ -175,8 +175,21 @@ class PixelMLPValue(nn.Module):
         return self.net(self.crop(frames)).squeeze(-1)
 
 
+#: The state baseline's V(s) (`baseline="state"`): the features' network, on the features.
+STATE_VALUE_HIDDEN = (64, 64)
+STATE_INPUT_SCALE = 32.0
+
+
 def make_networks(config) -> tuple[nn.Module, nn.Module]:
-    """(policy, value baseline) for a `TrainConfig`, on its observation."""
+    """(policy, value baseline) for a `TrainConfig`, on its observation (the baseline on the
+    game's features with `baseline="state"`)."""
+    policy, value = make_policy_and_value(config)
+    if config.baseline == "state":
+        value = ValueBaseline(8, STATE_VALUE_HIDDEN, STATE_INPUT_SCALE)
+    return policy, value
+
+
+def make_policy_and_value(config) -> tuple[nn.Module, nn.Module]:
     if config.obs == "pixels":
         from flappy_pg.game.pixels import PixelPairs
         shape = PixelPairs(config.game).shape

@@ -38,6 +38,7 @@ from flappy_pg.agents.reinforce.footprint import check_fits_memory
 from flappy_pg.agents.reinforce.migrations import resumable_rounds
 from flappy_pg.agents.reinforce.networks import make_networks
 from flappy_pg.agents.reinforce.pixel_reuse import batch_logits, training_actor, training_observer
+from flappy_pg.agents.reinforce.state_baseline import StateRecorder, kept_states
 from flappy_pg.agents.rollout import Episodes, play_games
 from flappy_pg.errors import CheckpointError
 from flappy_pg.game.core import GameBatch, episode_keys
@@ -52,12 +53,19 @@ class Batch:
     observations: torch.Tensor
     actions: torch.Tensor
     returns: torch.Tensor
+    states: torch.Tensor | None = None  # the game's features at each step (`baseline="state"`)
 
     def __len__(self) -> int:
         return len(self.returns)
 
     def subset(self, index: torch.Tensor) -> "Batch":
-        return Batch(self.observations[index], self.actions[index], self.returns[index])
+        return Batch(self.observations[index], self.actions[index], self.returns[index],
+                     None if self.states is None else self.states[index])
+
+    @property
+    def value_inputs(self) -> torch.Tensor:
+        """What V(s) reads: the game's features with a state baseline, else the observations."""
+        return self.observations if self.states is None else self.states
 
 
 def flatten(rounds: list[Episodes], config: TrainConfig) -> Batch:
@@ -92,6 +100,9 @@ class Trainer:
         self.rng = np.random.default_rng(config.seed)  # action sampling
         self.physics = training_physics(config.game, config.extreme_gap_share)
         self.observer = training_observer(config)
+        # with a state baseline, the games are drawn through a recorder of their features
+        self.recorder = StateRecorder(self.observer, config.game) \
+            if config.baseline == "state" else None
         self.rounds = 0  # rounds of episodes played: with the seed, it gives the next pipe keys
         self.state = RunState()
         self.deaths = DeathBank(self.physics)  # where replayed games start (replay_share)
@@ -109,8 +120,8 @@ class Trainer:
         caps = np.full(count, c.train_max_score)
         replayed = self.deaths.start_replays(games, caps, c.replay_share, c.replay_pipes, self.rng)
         recorder = DeathRecorder(games, replayed) if c.replay_share else None
-        episodes = play_games(games, self.observer, c.rewards, act, caps, time_major=False,
-                              watch=recorder)
+        episodes = play_games(games, self.recorder or self.observer, c.rewards, act, caps,
+                              time_major=False, watch=recorder)
         if recorder is not None:
             self.found += recorder.found
         episodes.replayed = replayed
@@ -129,26 +140,31 @@ class Trainer:
             act = abandonable(act, should_stop, self.rewind_to(self.rng.bit_generator.state,
                                                               self.rounds))
         self.found = []
+        if self.recorder is not None:
+            self.recorder.states = []
         rounds = collect_batch(self.play_round, act, c.batch_steps, c.min_deaths, c.max_rounds)
         self.deaths.add(self.found)
         collect_seconds = time.perf_counter() - start
         batch = flatten(rounds, c)
+        if self.recorder is not None:
+            batch.states = kept_states(self.recorder, rounds, c.truncated_tail)
         subset = self.update_subset(len(batch))
         if subset is not None:
             batch = batch.subset(subset)
         values = None
-        if c.baseline == "value":
+        learned_baseline = c.baseline in ("value", "state")
+        if learned_baseline:
             with torch.no_grad():
-                values = self.value(batch.observations)
+                values = self.value(batch.value_inputs)
         adv = advantages(batch.returns, c.baseline, values, c.normalize_advantages)
         logits = batch_logits(self.policy, batch.observations, actor, rounds, c.truncated_tail,
                               subset)
         stats = policy_update(self.policy, self.optimizer, logits, batch.actions, adv,
                               c.entropy_coef, c.entropy_floor, c.max_grad_norm)
-        if c.baseline == "value":
-            stats["value_loss"] = fit_baseline(self.value, self.value_optimizer, batch.observations,
-                                               batch.returns, c.value_steps, c.value_minibatch,
-                                               self.generator)
+        if learned_baseline:
+            stats["value_loss"] = fit_baseline(self.value, self.value_optimizer,
+                                               batch.value_inputs, batch.returns, c.value_steps,
+                                               c.value_minibatch, self.generator)
         return self.record(rounds, stats, time.perf_counter() - start, collect_seconds)
 
     def update_subset(self, steps: int) -> torch.Tensor | None:
