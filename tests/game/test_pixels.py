@@ -121,6 +121,23 @@ def test_a_window_of_columns_draws_the_same_cells_as_the_whole_frame(config, col
         assert np.array_equal(window.of_game(batch.game(i)), whole.of_game(batch.game(i))[:, columns[0]:columns[1]])
 
 
+@pytest.mark.parametrize("config", [GameConfig(), GameConfig(pipe_gap=150, pipe_spacing=100),
+                                    GameConfig(pipe_gap=150, pipe_spacing=120, pipe_spacing_swing=25)])
+def test_a_cut_lays_out_both_frames_at_once_as_it_would_each_alone(config):
+    """Over the same columns, the past frames' drawer lays out the frames now in the same call
+    (`PixelPairCut.layouts`): equal to each drawer on its own, at every step of played games."""
+    from flappy_pg.game.pixels import PixelPairCut
+    cut = PixelPairCut(config, (4, 24), (0, 64), (4, 24))
+    assert cut.same_columns
+    for frames in (40, 160, 400):
+        batch = played_batch(config, games=24, frames=frames, seed=frames)
+        together = cut.layouts(batch)
+        alone = cut.past.batch_layout(batch, before=True), cut.now.batch_layout(batch)
+        for a, b in zip(together, alone):
+            for field in ("pattern", "top", "height"):
+                assert np.array_equal(getattr(a, field), getattr(b, field))
+
+
 def test_pixel_env_passes_both_checkers():
     from gymnasium.utils.env_checker import check_env
     with warnings.catch_warnings():
