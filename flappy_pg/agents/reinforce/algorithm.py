@@ -87,6 +87,15 @@ def complete_steps(episodes: Episodes, tail: int) -> np.ndarray:
     return episodes.mask & ~cut
 
 
+def at_complete_steps(records: list[np.ndarray], rounds: list[Episodes], tail: int) -> np.ndarray:
+    """What was recorded at every step played (one array per call, the playing games' rows, in
+    the order the rounds played them), at the steps the update uses (`complete_steps`)."""
+    kept = np.concatenate([complete_steps(r, tail)[r.mask] for r in rounds])
+    records = np.concatenate(records)
+    assert len(records) == len(kept), "something was recorded outside the batch's rounds"
+    return records[kept]
+
+
 # -- 3. advantages -----------------------------------------------------------------------------
 def advantages(returns: torch.Tensor, baseline: str, values: torch.Tensor | None,
                normalize: bool) -> torch.Tensor:

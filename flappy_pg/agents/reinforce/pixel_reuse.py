@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from flappy_pg.agents.reinforce.algorithm import complete_steps
+from flappy_pg.agents.reinforce.algorithm import at_complete_steps
 from flappy_pg.agents.reinforce.config import TrainConfig
 from flappy_pg.agents.reinforce.networks import NumpyPixelActor, PixelMLPPolicy, actor_for, scaled
 from flappy_pg.agents.rollout import Episodes
@@ -234,10 +234,7 @@ def logits_with_products(policy: PixelMLPPolicy, frames: torch.Tensor, products:
 def kept_products(actor: ProductKeepingActor, rounds: list[Episodes], tail: int) -> torch.Tensor:
     """The actor's products at the steps the update uses: those of `complete_steps`, in the
     order the rounds recorded them (as `Episodes.observations_at`)."""
-    kept = np.concatenate([complete_steps(r, tail)[r.mask] for r in rounds])
-    products = np.concatenate(actor.first_layer)
-    assert len(products) == len(kept), "the actor was called outside the batch's rounds"
-    return torch.from_numpy(products[kept])
+    return torch.from_numpy(at_complete_steps(actor.first_layer, rounds, tail))
 
 
 def batch_logits(policy: torch.nn.Module, observations: torch.Tensor, actor,

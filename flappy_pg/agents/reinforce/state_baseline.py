@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from flappy_pg.agents.reinforce.algorithm import complete_steps
+from flappy_pg.agents.reinforce.algorithm import at_complete_steps
 from flappy_pg.agents.rollout import Episodes
 from flappy_pg.game.config import GameConfig
 from flappy_pg.game.observation import Features
@@ -36,7 +36,4 @@ class StateRecorder:
 def kept_states(recorder: StateRecorder, rounds: list[Episodes], tail: int) -> torch.Tensor:
     """The recorded features of the steps the update uses: those of `complete_steps`, in the
     order the rounds recorded them (as `Episodes.observations_at`)."""
-    kept = np.concatenate([complete_steps(r, tail)[r.mask] for r in rounds])
-    states = np.concatenate(recorder.states)
-    assert len(states) == len(kept), "the recorder drew steps outside the batch's rounds"
-    return torch.from_numpy(states[kept])
+    return torch.from_numpy(at_complete_steps(recorder.states, rounds, tail))
