@@ -338,7 +338,8 @@ def test_a_pixel_batch_too_large_for_memory_is_refused_before_any_work():
     from flappy_pg.errors import ConfigError
     with pytest.raises(ConfigError, match="--batch-steps"):
         TrainConfig.for_obs("pixels", batch_steps=100_000_000)
-    assert TrainConfig.for_obs("pixels").games == 64  # the pixel defaults live in the config
+    pixels = TrainConfig.for_obs("pixels")  # the pixel defaults live in the config
+    assert (pixels.games, pixels.baseline) == (64, "state")
 
 
 def test_a_pixel_batch_is_sized_by_what_its_steps_keep():
@@ -347,7 +348,7 @@ def test_a_pixel_batch_is_sized_by_what_its_steps_keep():
     from flappy_pg.errors import ConfigError
     from flappy_pg.game.pixels import PixelPairs
     codes = TrainConfig.for_obs("pixels", train_max_score=100)
-    assert codes.pixel_step_bytes() == 2 * (20 + 20 + 4) + 4 * 64
+    assert codes.pixel_step_bytes() == 2 * (20 + 20 + 4) + 4 * 64 + 8 * 4  # codes, products, state
     assert TrainConfig.for_obs("pixels", pixel_net="cnn").pixel_step_bytes() == \
         np.prod(PixelPairs(codes.game).shape)
     TrainConfig.for_obs("pixels", train_max_score=1000)

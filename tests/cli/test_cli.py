@@ -234,7 +234,7 @@ def test_train_from_pixels_takes_pixel_defaults_and_its_checkpoint_evaluates(tmp
     assert result.exit_code == 0, result.output
     config = json.loads((tmp_path / "runs" / "px" / "config.json").read_text())
     assert (config["obs"], config["games"], config["train_max_score"], config["lr"],
-            config["hidden"], config["baseline"]) == ("pixels", 4, 30, 0.001, [64], "mean")
+            config["hidden"], config["baseline"]) == ("pixels", 4, 30, 0.001, [64], "state")
     assert config["pixel_net"] == "mlp"
     evaluated = runner.invoke(main, ["eval", str(tmp_path / "ck" / "px" / "latest.pt"),
                                      "--episodes", "2", "--max-score", "3"])

@@ -28,10 +28,11 @@ MAX_MIN_DEATHS = MAX_GAMES * 64
 MAX_STEPS = 10**13
 
 #: What `--obs pixels` changes unless given (a batch of frames is 600 times the features): the
-#: settings of the measured pixel runs (experiments/pixels), and an evaluation every ~25 s of
-#: pixel training (a first look early).
+#: settings of the measured pixel runs (experiments/pixels), a V(s) of the game's features as
+#: the baseline (experiments/pixel_state_baseline), and an evaluation every ~25 s of pixel
+#: training (a first look early).
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
-                  "baseline": "mean", "pixel_net": "mlp", "eval_every_steps": 1_000_000,
+                  "baseline": "state", "pixel_net": "mlp", "eval_every_steps": 1_000_000,
                   "hold_games": 128, "hold_lr": 3e-4}
 PIXEL_NETS = ("cnn", "mlp")
 PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
