@@ -14,7 +14,10 @@ for pair in 1 2; do
       if [ "$start" = fresh ]; then
         set -- --obs pixels --seed 0 --seconds 60
       else
-        set -- --resume "$here/checkpoints/reinforce-pixels.pt" --seconds 1557 --steps 0
+        # the polished pixel policy shipped until 2026-12-07, whatever checkpoints/ holds now
+        [ -f "$out/polished.pt" ] || git -C "$here" show e0b8352:checkpoints/reinforce-pixels.pt \
+          > "$out/polished.pt"
+        set -- --resume "$out/polished.pt" --seconds 1557 --steps 0
       fi
       (cd "$tree" && PYTHONPATH="$tree" python -m flappy_pg train "$@" --target-score 0 \
         --runs "$out/runs" --out "$out/ckpt" --name "$name" > "$out/$name.log" 2>&1)
