@@ -151,7 +151,7 @@ class PatternProducts:
                                layout.height[start:start + KnownProducts.ROWS])
             bird_cols, local, change = self.bird_cover(frames, part, height)
             if not len(bird_cols) or not local.shape[1]:
-                return
+                continue
             n, width = len(part.top), len(bird_cols)
             spread = torch.zeros(n * height * width)
             at = (np.arange(n)[:, None, None] * height + local[:, None, :]) * width + \
