@@ -224,7 +224,8 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
             write_snapshot(learner, log.folder, live=True)
             last_live = time.monotonic()
         if stats.get("hold_began"):
-            share = "every new game" if c.hold_share >= 1 else f"at least {c.hold_share:.0%} of the new games"
+            share = ("every new game" if c.hold_share >= 1
+                     else f"at least {c.hold_share:.0%} of the new games")
             echo(f"update {stats['update']}: {share} of its batch reached the training cap, "
                  f"so training holds from here on ({hold_line(c)})")
         if time.monotonic() - last_shown >= progress_every:

@@ -177,15 +177,16 @@ class PixelMLPValue(nn.Module):
 
 #: The state baseline's V(s) (`baseline="state"`): the features' network, on the features.
 STATE_VALUE_HIDDEN = (64, 64)
-STATE_INPUT_SCALE = 32.0
 
 
 def make_networks(config) -> tuple[nn.Module, nn.Module]:
     """(policy, value baseline) for a `TrainConfig`, on its observation (the baseline on the
     game's features with `baseline="state"`)."""
+    # The observation's V(s) is made even when the state's replaces it: its initialization draws
+    # from torch's generator, so the state V's first weights stay those of the measured runs.
     policy, value = make_policy_and_value(config)
     if config.baseline == "state":
-        value = ValueBaseline(8, STATE_VALUE_HIDDEN, STATE_INPUT_SCALE)
+        value = ValueBaseline(8, STATE_VALUE_HIDDEN, config.input_scale)
     return policy, value
 
 
