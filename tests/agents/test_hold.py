@@ -1,5 +1,5 @@
 """The hold (`hold_games`, `hold_lr`): it begins after the first batch in which `hold_share` of the
-new games (by default all) reached the training cap, then rounds play `hold_games` games at `hold_lr`, and a run resumed while
+new games (by default 90%; with pixels all) reached the training cap, then rounds play `hold_games` games at `hold_lr`, and a run resumed while
 holding makes the same next update."""
 
 from types import SimpleNamespace
@@ -23,7 +23,7 @@ def batch_round(truncated, replayed=None):
 
 
 def test_the_hold_begins_once_every_new_game_of_a_batch_reached_the_cap():
-    trainer = Trainer(TrainConfig(**SMALL, hold_games=8, hold_lr=1e-4))
+    trainer = Trainer(TrainConfig(**SMALL, hold_games=8, hold_lr=1e-4, hold_share=1.0))
     trainer.state.env_steps = 1234
     assert not trainer.begin_hold([batch_round([True, False, True, True])])
     assert trainer.holding_since is None
@@ -50,8 +50,22 @@ def test_a_checkpoint_saved_before_the_hold_share_waited_for_every_game():
     assert TrainConfig.from_dict(saved).hold_share == 1.0
 
 
+def test_the_features_default_hold_lowers_the_rate_after_a_batch_nine_tenths_capped():
+    config = TrainConfig(**SMALL)
+    assert (config.hold_games, config.hold_lr, config.hold_share) == (0, 1e-3, 0.9)
+    trainer = Trainer(TrainConfig(**{**SMALL, "games": 10}))
+    assert not trainer.begin_hold([batch_round([True] * 8 + [False] * 2)])
+    assert trainer.begin_hold([batch_round([True] * 9 + [False])])
+    assert trainer.step()["lr"] == pytest.approx(1e-3)
+    assert trainer.config.games == 10  # the same games, at the lower rate
+
+
+def test_pixels_hold_only_once_every_new_game_reached_the_cap():
+    assert TrainConfig.for_obs("pixels").hold_share == 1.0
+
+
 def test_without_hold_settings_the_run_never_holds():
-    trainer = Trainer(TrainConfig(**SMALL))
+    trainer = Trainer(TrainConfig(**SMALL, hold_lr=0.0))
     assert not trainer.begin_hold([batch_round([True, True, True, True])])
     assert trainer.holding_since is None
 

@@ -86,7 +86,7 @@ def test_the_update_at_which_the_hold_begins_is_said_even_between_progress_lines
     from flappy_pg.agents.reinforce.config import TrainConfig
     from flappy_pg.agents.reinforce.trainer import Trainer
     trainer = Trainer(TrainConfig(games=4, train_max_score=2, hidden=(8,), max_steps=3000,
-                                  eval_every_steps=0, hold_games=6, hold_lr=2e-4))
+                                  eval_every_steps=0, hold_games=6, hold_lr=2e-4, hold_share=1.0))
 
     def begin_at_update_2(self, rounds):  # what a batch of games all at the cap would do
         if self.state.updates != 2 or self.holding_since is not None:

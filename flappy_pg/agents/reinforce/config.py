@@ -33,7 +33,7 @@ MAX_STEPS = 10**13
 #: training (a first look early).
 PIXEL_DEFAULTS = {"games": 64, "train_max_score": 30, "lr": 1e-3, "hidden": (64,),
                   "baseline": "state", "pixel_net": "mlp", "eval_every_steps": 1_000_000,
-                  "hold_games": 128, "hold_lr": 3e-4}
+                  "hold_games": 128, "hold_lr": 3e-4, "hold_share": 1.0}
 PIXEL_NETS = ("cnn", "mlp")
 PIXEL_HELP = ", ".join(f"--{name.replace('_', '-')} "
                        f"{','.join(map(str, value)) if isinstance(value, tuple) else value}"
@@ -50,7 +50,9 @@ class TrainConfig(RunSettings):
     obs: str = setting("features", "What the policy sees: the 8 features (an MLP), or pixels: the "
                        f"64 x 36 frame a step ago and now (then {PIXEL_HELP} unless given).",
                        choices=OBSERVATIONS)
-    games: int = setting(256, "Games played in parallel; each plays one complete episode per "
+    # 32 games: eight times the updates of 256 per env step, and 69-83% of unseen games at the
+    # cap after 10 M env steps where 256 had none (experiments/small_batches); 16 learned slower.
+    games: int = setting(32, "Games played in parallel; each plays one complete episode per "
                          "round.", 1, MAX_GAMES)
     batch_steps: int = setting(0, "Play more rounds until a batch holds at least this many steps.",
                                0, MAX_BATCH_STEPS)
@@ -83,11 +85,13 @@ class TrainConfig(RunSettings):
     hold_games: int = setting(0, "Once the games of a batch reach the training cap (see "
                               "--hold-share), rounds play this many games (0: --games).", 0,
                               MAX_GAMES)
-    hold_lr: float = setting(0.0, "Once the games of a batch reach the training cap (see "
+    # Small batches swing the level near the cap (93-100 of 100 at 32 games); a third of the
+    # rate from the hold on kept 97-99 (experiments/small_batches).
+    hold_lr: float = setting(1e-3, "Once the games of a batch reach the training cap (see "
                              "--hold-share), the policy learns at this rate (0: --lr).", 0, 1)
-    # Feature batches of 256 games to 100 pipes keep a death or two even at 99% of real games
-    # at 1000 (training pipes hold more big drops), so waiting for none never began a hold.
-    hold_share: float = setting(1.0, "The hold begins after the first batch in which at least "
+    # Feature batches to 100 pipes keep a death or two even at 99% of real games at 1000
+    # (training pipes hold more big drops), so waiting for none would never begin a hold.
+    hold_share: float = setting(0.9, "The hold begins after the first batch in which at least "
                                 "this share of the new games reached the training cap.", 0, 1,
                                 open_ends=(True, False))
     # The update's forward and backward passes (and V(s)'s) cost more than playing the steps
