@@ -58,14 +58,14 @@ def bench_env(steps, seed):
 @click.option("--obs", type=click.Choice(["features", "pixels"]), default="features",
               show_default=True,
               help="Train's defaults for this observation; pixels: the targets are a mean of 10 "
-                   "within 300 s and 99% capped within 1800 s.")
+                   "within 300 s and 99% capped within 900 s.")
 @job_options
 @friendly_errors
 def bench_train(seeds, marks, check_every, episodes, max_score, csv_path, save_policies, obs,
                 jobs):
     """Learning speed of `flappy-pg train`'s defaults on several seeds: the evaluation at given
     training times, and per seed the time and env steps to an evaluation mean of 100 and to 99%
-    of games at the cap (targets: a mean of 100 within 60 s and 99% capped within 600 s, on
+    of games at the cap (targets: a mean of 100 within 30 s and 99% capped within 120 s, on
     every seed). Each seed is one job (--jobs, --ray); the CSV is rewritten as each finishes, and
     Ctrl-C or SIGTERM keeps every finished seed (--resume, with the same --csv, runs the rest)."""
     from flappy_pg.studies.bench import (
