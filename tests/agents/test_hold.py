@@ -1,6 +1,6 @@
-"""The hold (`hold_games`, `hold_lr`): it begins after the first batch in which `hold_share` of the
-new games (by default 90%; with pixels all) reached the training cap, then rounds play `hold_games` games at `hold_lr`, and a run resumed while
-holding makes the same next update."""
+"""The hold (`hold_games`, `hold_lr`): it begins after the first batch in which `hold_share` of
+the new games (by default 90%; with pixels all) reached the training cap, then rounds play
+`hold_games` games at `hold_lr`, and a run resumed while holding makes the same next update."""
 
 from types import SimpleNamespace
 

@@ -50,8 +50,9 @@ class TrainConfig(RunSettings):
     obs: str = setting("features", "What the policy sees: the 8 features (an MLP), or pixels: the "
                        f"64 x 36 frame a step ago and now (then {PIXEL_HELP} unless given).",
                        choices=OBSERVATIONS)
-    # 32 games: eight times the updates of 256 per env step, and 69-83% of unseen games at the
-    # cap after 10 M env steps where 256 had none (experiments/small_batches); 16 learned slower.
+    # 32 games: nearly four times the updates of 256 per env step (long batches near the cap),
+    # and 69-83% of unseen games at the cap after 10 M env steps where 256 had none
+    # (experiments/small_batches); 16 learned slower.
     games: int = setting(32, "Games played in parallel; each plays one complete episode per "
                          "round.", 1, MAX_GAMES)
     batch_steps: int = setting(0, "Play more rounds until a batch holds at least this many steps.",
@@ -85,8 +86,8 @@ class TrainConfig(RunSettings):
     hold_games: int = setting(0, "Once the games of a batch reach the training cap (see "
                               "--hold-share), rounds play this many games (0: --games).", 0,
                               MAX_GAMES)
-    # Small batches swing the level near the cap (93-100 of 100 at 32 games); a third of the
-    # rate from the hold on kept 97-99 (experiments/small_batches).
+    # Small batches swing the level near the cap (87-100 of 100 at 32 games); a third of the
+    # rate from the hold on kept 95-99 (experiments/small_batches).
     hold_lr: float = setting(1e-3, "Once the games of a batch reach the training cap (see "
                              "--hold-share), the policy learns at this rate (0: --lr).", 0, 1)
     # Feature batches to 100 pipes keep a death or two even at 99% of real games at 1000
