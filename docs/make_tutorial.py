@@ -288,8 +288,9 @@ def reinforce(seconds, p_flap=0.08, seed=0, eval_every=30.0, lr=3e-3, gamma=GAMM
 md(r"""
 Train it for 5 minutes. In the full run that made this notebook's outputs (a 2-core CPU, nothing
 else running), the greedy evaluation (32 unseen games, capped at 1000 pipes, every 30 s of
-training) first passed a mean of 50 pipes at 120 s (24.8 M env steps) and stood at 147.9 at
-300 s; an earlier full run, with another job sharing the CPU for a while, passed 50 at 181 s.
+training) first passed a mean of 50 pipes at 181 s (27.0 M env steps) and stood at 74.8 at
+300 s; an earlier full run on a day the machine ran faster passed 50 at 120 s (24.8 M env steps)
+and stood at 147.9 at 300 s.
 The printout under the cell gives your run's figures.
 """)
 
