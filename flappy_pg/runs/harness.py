@@ -278,13 +278,17 @@ def run_training(learner, checkpoint_folder: Path, run_folder: Path, suffix: str
     started = time.perf_counter()
     dropped = None
     heartbeat.beat(f"update {learner.state.updates + 1}")
-    if not resumed and c.eval_every_steps:
-        on_eval(start=True)  # the untrained policy: where the curve and the time-lapse start
     try:
         with interrupt, heartbeat:
             try:
-                reason = train_loop(learner, on_update, on_eval, should_stop=interrupt.requested,
-                                    should_drop=interrupt.overdue)
+                if not resumed and c.eval_every_steps:
+                    # the untrained policy: where the curve and the time-lapse start (a Ctrl-C
+                    # during it stops the run as one during an update does)
+                    on_eval(start=True)
+                if not interrupt.requested():
+                    reason = train_loop(learner, on_update, on_eval,
+                                        should_stop=interrupt.requested,
+                                        should_drop=interrupt.overdue)
             except Abandoned:
                 dropped = heartbeat.phase
     except KeyboardInterrupt:

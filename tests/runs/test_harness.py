@@ -102,3 +102,22 @@ def test_the_update_at_which_the_hold_begins_is_said_even_between_progress_lines
     assert said == ["update 2: every new game of its batch reached the training cap, so training "
                     "holds from here on (6 games a round, learning rate 0.0002)"]
     assert trainer.holding_since is not None
+
+
+def test_a_ctrl_c_during_the_first_evaluation_stops_the_run_and_saves(tmp_path, monkeypatch):
+    import signal
+
+    def interrupted_evaluate(act, config, episodes, seed, max_score, obs_type):
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while the untrained policy is evaluated
+        scores = np.zeros(episodes, dtype=np.int64)
+        return EvalResult(scores, scores + 10, max_score)
+
+    monkeypatch.setattr(harness, "evaluate", interrupted_evaluate)
+    learner = QLearner(QConfig(games=4, eval_episodes=4, eval_every_steps=200, max_steps=10**6))
+    lines = []
+    summary = harness.run_training(learner, tmp_path / "ck", tmp_path / "runs", ".npz",
+                                   echo=lines.append)
+    assert summary["reason"] == "interrupted (Ctrl-C)"
+    assert learner.state.updates == 0  # no update began after the stop
+    assert any(line.startswith("latest checkpoint saved") for line in lines), lines
+    assert (tmp_path / "ck" / "latest.npz").exists()
